@@ -1,0 +1,81 @@
+package org.jmaster.api;
+
+import java.time.Instant;
+
+/**
+ * What the master knows of one child process: Postfix's {@code MASTER_PROC}.
+ *
+ * <p>Created by the spawner when the process exists; from then on its state and use count are
+ * changed only by the policy, on the event-loop thread. Other threads (JMX) may read it at any time.
+ */
+public final class ChildProcess {
+    private final int pid;
+    private final long generation;
+    private final Instant startTime;
+    private volatile ProcessState state = ProcessState.TAKEN;
+    private volatile int useCount;
+
+    /**
+     * A freshly spawned child, TAKEN with use count 0 until the policy counts it available.
+     *
+     * @param pid its process id
+     * @param generation the master-wide generation it was given ({@code GENERATION}), unsigned 32 bits
+     * @param startTime when it was spawned (wall clock, for operators)
+     */
+    public ChildProcess(int pid, long generation, Instant startTime) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid must be positive: " + pid);
+        }
+        if (generation < 0 || generation > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("generation out of unsigned 32-bit range: " + generation);
+        }
+        this.pid = pid;
+        this.generation = generation;
+        this.startTime = startTime;
+    }
+
+    /** The process id. */
+    public int pid() {
+        return pid;
+    }
+
+    /** The generation this child was started with; records carrying another one are stale. */
+    public long generation() {
+        return generation;
+    }
+
+    /** When the child was spawned. */
+    public Instant startTime() {
+        return startTime;
+    }
+
+    /** TAKEN or AVAIL, as the master believes. */
+    public ProcessState state() {
+        return state;
+    }
+
+    /** True while the master counts this child as idle. */
+    public boolean isAvailable() {
+        return state == ProcessState.AVAIL;
+    }
+
+    /** Requests completed: the TAKEN to AVAIL transitions the master has seen. */
+    public int useCount() {
+        return useCount;
+    }
+
+    /** Policy only, loop thread only. */
+    public void setState(ProcessState state) {
+        this.state = state;
+    }
+
+    /** Policy only, loop thread only: one more completed request. */
+    public void countUse() {
+        useCount++;
+    }
+
+    @Override
+    public String toString() {
+        return "pid " + pid + " generation " + generation + " " + state + " use count " + useCount;
+    }
+}
