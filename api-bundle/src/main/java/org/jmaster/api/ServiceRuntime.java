@@ -26,6 +26,8 @@ public final class ServiceRuntime {
     private volatile ServiceDefinition definition;
     private volatile String path;
     private volatile boolean localOnly;
+    private volatile ListenSockets listenSockets;
+    private volatile StatusChannel statusChannel;
     private volatile int processLimit;
     private volatile long throttleDelayMillis = 60_000;
     private volatile long stopTimeoutMillis = 5_000;
@@ -101,6 +103,27 @@ public final class ServiceRuntime {
     /** Master only, once the endpoints are known. */
     public void setLocalOnly(boolean localOnly) {
         this.localOnly = localOnly;
+    }
+
+    /** The listen endpoints, or null before they are open. */
+    public ListenSockets listenSockets() {
+        return listenSockets;
+    }
+
+    /** Master only: the endpoints are open; their addresses say whether the service is local-only. */
+    public void setListenSockets(ListenSockets sockets) {
+        this.listenSockets = sockets;
+        this.localOnly = sockets.isLocalOnly();
+    }
+
+    /** The status channel in force, or null before it is open. */
+    public StatusChannel statusChannel() {
+        return statusChannel;
+    }
+
+    /** Master only: a new status channel (start or restart). */
+    public void setStatusChannel(StatusChannel channel) {
+        this.statusChannel = channel;
     }
 
     /** The process limit in force, 0 for unlimited. */

@@ -1,16 +1,55 @@
 package org.jmaster.api.spi;
 
+import java.io.IOException;
+import org.jmaster.api.ListenSockets;
+import org.jmaster.api.MasterSettings;
+import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.StatusChannel;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The event loop that owns the master's I/O: it watches the listen sockets of a service while the
- * policy wants it to, reads the status channels, and runs timers and tasks on its one thread.
+ * The event loop that owns the master's I/O: it creates the listen endpoints and status channels,
+ * watches the listen sockets of a service while the master wants it to (the master never accepts),
+ * reads the status channels, and runs timers and tasks, all on its one thread.
+ *
+ * <p>The channels it creates belong to the master, which keeps them in the {@link ServiceRuntime}:
+ * when this listener goes away its successor is asked to {@link #watch} the same channels.
  */
 @ProviderType
 public interface Listener {
+    /**
+     * Postfix's canonical endpoint name of a service, which with the type is its identity:
+     * {@code "25"} for {@code smtp inet}, {@code "[127.0.0.1]:10025"}, {@code "private/cleanup"}.
+     *
+     * @throws IllegalArgumentException naming the bad service name (unknown port name, bad host)
+     */
+    String endpointName(ServiceDefinition definition, MasterSettings settings);
+
+    /**
+     * Creates, binds and listens on the endpoints of a service (section 6.3); nothing is watched yet.
+     *
+     * @param backlog the listen backlog (R14)
+     * @throws IOException when an endpoint cannot be created; none is left open then
+     * @throws UnsupportedOperationException for a service type this listener cannot serve
+     */
+    ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException;
+
+    /** A new status channel: a connected AF_UNIX stream pair. */
+    StatusChannel openStatusChannel() throws IOException;
+
+    /**
+     * Watches the service's current channels: its status channel for records, its listen sockets
+     * for readiness (initially disabled). Called again after a restart, it watches the new status
+     * channel. Loop thread only.
+     */
+    void watch(ServiceRuntime service, ListenerEvents events);
+
     /** Enables or disables read events on every listen socket of the service. Loop thread only. */
     void setListening(ServiceRuntime service, boolean enabled);
+
+    /** Stops watching the service's channels; they stay open. Loop thread only. */
+    void unwatch(ServiceRuntime service);
 
     /** Runs the task on the loop thread after the delay; cancellable from the loop thread. */
     Timer schedule(long delayMillis, Runnable task);

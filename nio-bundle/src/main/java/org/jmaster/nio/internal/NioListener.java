@@ -1,0 +1,185 @@
+package org.jmaster.nio.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jmaster.api.ListenSockets;
+import org.jmaster.api.MasterSettings;
+import org.jmaster.api.ServiceDefinition;
+import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.StatusChannel;
+import org.jmaster.api.StatusRecord;
+import org.jmaster.api.spi.Listener;
+import org.jmaster.api.spi.ListenerEvents;
+import org.jmaster.api.spi.Timer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * NAME
+ *     NioListener - the master's event loop as a DS service (Postfix master_listen.c,
+ *     master_status.c, util/events.c)
+ * SUMMARY
+ *     endpointName, open, openStatusChannel   create what the master keeps
+ *     watch, setListening, unwatch            what the loop watches for a service
+ *     schedule, execute                       timers and tasks on the loop thread
+ * DESCRIPTION
+ *     For each watched service the loop holds a key per listen socket, with OP_ACCEPT interest
+ *     only while the master listens: a ready key means "a client waits" and is reported, never
+ *     accepted. The status channel is always read: each readable event reads what is there,
+ *     reports every whole 12-byte record in order, and reports a trailing fragment as a partial
+ *     update, which is then discarded (Postfix has no resynchronisation either).
+ *
+ *     The channels belong to the master. Stopping this component closes the selector, which
+ *     deregisters them without closing them; the next listener watches them again.
+ *
+ *     watch, setListening and unwatch may be called from any thread (JDK 11+ selectors take
+ *     registrations and interest changes concurrently); the master calls them on the loop thread
+ *     in normal operation.
+ */
+@Component(service = Listener.class, immediate = true)
+public final class NioListener implements Listener {
+    private final EventLoop loop;
+    private final StatusPairs pairs;
+    private final Map<ServiceRuntime, Watch> watches = new ConcurrentHashMap<>();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(StatusRecord.SIZE * 64).order(ByteOrder.nativeOrder());
+    private final byte[] fragment = new byte[StatusRecord.SIZE];
+
+    /** What the loop watches of one service. */
+    private final class Watch {
+        final ServiceRuntime service;
+        volatile ListenerEvents events;
+        final List<SelectionKey> listenKeys = new ArrayList<>();
+        SelectionKey statusKey;
+        StatusChannel status;
+
+        Watch(ServiceRuntime service) {
+            this.service = service;
+        }
+    }
+
+    /** Starts the loop thread. */
+    @Activate
+    public NioListener() throws IOException {
+        loop = new EventLoop("jmaster-loop");
+        pairs = new StatusPairs();
+    }
+
+    /** Stops the loop; the channels stay open for the master. */
+    @Deactivate
+    public void deactivate() throws InterruptedException, IOException {
+        loop.stop();
+        watches.clear();
+        pairs.close();
+    }
+
+    @Override
+    public String endpointName(ServiceDefinition definition, MasterSettings settings) {
+        return Endpoints.name(definition, settings);
+    }
+
+    @Override
+    public ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException {
+        return Endpoints.open(definition, settings, backlog);
+    }
+
+    @Override
+    public StatusChannel openStatusChannel() throws IOException {
+        return pairs.open();
+    }
+
+    @Override
+    public synchronized void watch(ServiceRuntime service, ListenerEvents events) {
+        Watch watch = watches.computeIfAbsent(service, Watch::new);
+        watch.events = events;
+        try {
+            if (watch.listenKeys.isEmpty()) {
+                for (SelectableChannel channel : service.listenSockets().channels()) {
+                    watch.listenKeys.add(loop.register(channel, 0, key -> listenReady(watch)));
+                }
+            }
+            if (watch.status != service.statusChannel()) {
+                if (watch.statusKey != null) {
+                    watch.statusKey.cancel();
+                }
+                watch.status = service.statusChannel();
+                watch.statusKey = loop.register(watch.status.masterEnd(), SelectionKey.OP_READ,
+                        key -> readStatus(watch, key));
+            }
+        } catch (ClosedChannelException e) {
+            throw new IllegalStateException("service " + service + ": a channel to watch is closed", e);
+        }
+    }
+
+    @Override
+    public synchronized void setListening(ServiceRuntime service, boolean enabled) {
+        Watch watch = watches.get(service);
+        if (watch != null) {
+            for (SelectionKey key : watch.listenKeys) {
+                if (key.isValid()) {
+                    key.interestOps(enabled ? SelectionKey.OP_ACCEPT : 0);
+                }
+            }
+            loop.changed();
+        }
+    }
+
+    @Override
+    public synchronized void unwatch(ServiceRuntime service) {
+        Watch watch = watches.remove(service);
+        if (watch != null) {
+            watch.listenKeys.forEach(SelectionKey::cancel);
+            if (watch.statusKey != null) {
+                watch.statusKey.cancel();
+            }
+        }
+    }
+
+    @Override
+    public Timer schedule(long delayMillis, Runnable task) {
+        return loop.schedule(delayMillis, task);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    private void listenReady(Watch watch) {
+        watch.events.listenReady(watch.service);
+    }
+
+    private void readStatus(Watch watch, SelectionKey key) {
+        buffer.clear();
+        int n;
+        try {
+            n = ((java.nio.channels.ReadableByteChannel) key.channel()).read(buffer);
+        } catch (IOException e) {
+            key.cancel();
+            watch.events.statusFailure(watch.service, "master_status_event: read: " + e.getMessage());
+            return;
+        }
+        if (n < 0) {
+            key.cancel();
+            watch.events.statusFailure(watch.service, "master_status_event: read EOF status");
+            return;
+        }
+        buffer.flip();
+        while (buffer.remaining() >= StatusRecord.SIZE && key.isValid()) {
+            watch.events.statusRecord(watch.service, StatusRecord.decode(buffer));
+        }
+        int left = buffer.remaining();
+        if (left > 0 && key.isValid()) {
+            buffer.get(fragment, 0, left);
+            watch.events.partialStatus(watch.service, fragment.clone(), left);
+        }
+    }
+}
