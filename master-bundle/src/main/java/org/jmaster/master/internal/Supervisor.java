@@ -1,0 +1,374 @@
+package org.jmaster.master.internal;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jmaster.api.ChildProcess;
+import org.jmaster.api.ExitStatus;
+import org.jmaster.api.MasterSettings;
+import org.jmaster.api.ServiceEvent;
+import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.StatusRecord;
+import org.jmaster.api.spi.Clock;
+import org.jmaster.api.spi.Listener;
+import org.jmaster.api.spi.ListenerEvents;
+import org.jmaster.api.spi.PolicyContext;
+import org.jmaster.api.spi.ProcessPolicy;
+import org.jmaster.api.spi.SpawnException;
+import org.jmaster.api.spi.Spawner;
+import org.jmaster.api.spi.StressArgument;
+import org.jmaster.api.spi.Timer;
+
+/**
+ * NAME
+ *     Supervisor - where the master's state is changed, and by whom (Postfix master.c)
+ * SUMMARY
+ *     setPolicy/unsetPolicy, setListener/unsetListener, setSpawner/unsetSpawner   collaborators come and go
+ *     submit(task)                     run a task on the event loop, when it can run
+ *     PolicyContext, ListenerEvents    the policy's and the listener's view of the master
+ * DESCRIPTION
+ *     Every change of a service's state happens under one lock, on the listener's event-loop
+ *     thread: listener events arrive there, and everything else (configuration, reaped children,
+ *     operator requests) is submitted to an inbox that the loop drains. The lock only matters
+ *     while collaborators are replaced; in steady state one thread takes it.
+ *
+ *     The master keeps every service's state and channels itself, so the policy, the listener and
+ *     the spawner can each be replaced while services keep their sockets:
+ *     - without a policy or a listener nothing is watched; the inbox keeps what arrives (reaped
+ *       children among it), clients wait in the kernel's backlog, records in the status sockets;
+ *     - when both are back, the listener watches every service again and the policy adopts each
+ *       (re-arming its timers), then the inbox is drained;
+ *     - without a spawner no listen socket is watched, and every service is restarted so that
+ *       the children finish their request and exit: the departing spawner reaps them;
+ *     - the generation counter survives every replacement.
+ * SEE ALSO
+ *     Services, for what is done to services.
+ */
+final class Supervisor implements PolicyContext, ListenerEvents {
+    static final Logger LOG = Logger.getLogger("org.jmaster.master");
+
+    final Object lock = new Object();
+    final Services services;
+    private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final Set<TrackedTimer> timers = new HashSet<>();
+    private final Clock clock;
+    private final List<EventSink> sinks = new ArrayList<>();
+    private volatile ProcessPolicy policy;
+    private volatile Listener listener;
+    private volatile Spawner spawner;
+    private volatile MasterSettings settings;
+    private volatile long generation;
+    private boolean watching;
+    private boolean closed;
+
+    /** Receives what happens to services (JMX). */
+    interface EventSink {
+        void event(ServiceRuntime service, ServiceEvent event, String message);
+    }
+
+    /** A policy timer the master can cancel when the policy or the listener goes away. */
+    private final class TrackedTimer implements Timer, Runnable {
+        private final Runnable task;
+        private Timer inner;
+        private boolean cancelled;
+
+        TrackedTimer(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            synchronized (lock) {
+                timers.remove(this);
+                if (!cancelled && watching) {
+                    cancelled = true;
+                    task.run();
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            timers.remove(this);
+            inner.cancel();
+        }
+    }
+
+    Supervisor(MasterSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.services = new Services(this);
+    }
+
+    ProcessPolicy policy() {
+        return policy;
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    MasterSettings settings() {
+        return settings;
+    }
+
+    void setSettings(MasterSettings settings) {
+        this.settings = settings;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    void addSink(EventSink sink) {
+        synchronized (lock) {
+            sinks.add(sink);
+        }
+    }
+
+    // ---- collaborators, on DS threads
+
+    void setPolicy(ProcessPolicy p) {
+        synchronized (lock) {
+            stopWatching();
+            policy = p;
+        }
+        kick();
+    }
+
+    void unsetPolicy(ProcessPolicy p) {
+        synchronized (lock) {
+            if (policy == p) {
+                stopWatching();
+                policy = null;
+            }
+        }
+    }
+
+    void setListener(Listener l) {
+        synchronized (lock) {
+            stopWatching();
+            listener = l;
+        }
+        kick();
+    }
+
+    void unsetListener(Listener l) {
+        synchronized (lock) {
+            if (listener == l) {
+                stopWatching();
+                listener = null;
+            }
+        }
+    }
+
+    void setSpawner(Spawner s) {
+        spawner = s;
+        submit(services::applyListening);
+    }
+
+    void unsetSpawner(Spawner s) {
+        synchronized (lock) {
+            if (spawner != s) {
+                return;
+            }
+            spawner = null;
+        }
+        submit(services::retireChildren);
+    }
+
+    // ---- running tasks on the loop
+
+    /** Runs the task on the event loop, now if it can run, else when policy and listener are back. */
+    void submit(Runnable task) {
+        inbox.add(task);
+        kick();
+    }
+
+    private void kick() {
+        Listener l = listener;
+        if (l != null) {
+            l.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        synchronized (lock) {
+            if (closed || policy == null || listener == null) {
+                return;
+            }
+            if (!watching) {
+                startWatching();
+            }
+            Runnable task;
+            while ((task = inbox.poll()) != null) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "master task failed: " + e, e);
+                }
+            }
+        }
+    }
+
+    /** True when a task submitted now can run (policy and listener present). */
+    boolean canRun() {
+        return policy != null && listener != null && !closed;
+    }
+
+    private void startWatching() {
+        watching = true;
+        for (ServiceRuntime service : services.runtimes()) {
+            listener.watch(service, this);
+            policy.adopt(service, this);
+            listener.setListening(service, service.isListening() && spawner != null);
+        }
+    }
+
+    private void stopWatching() {
+        if (!watching) {
+            return;
+        }
+        watching = false;
+        for (TrackedTimer timer : List.copyOf(timers)) {
+            timer.cancel();
+        }
+        for (ServiceRuntime service : services.runtimes()) {
+            listener.unwatch(service);
+        }
+    }
+
+    /** Stops everything: no task runs after this. Channels are closed by the caller. */
+    void close() {
+        synchronized (lock) {
+            if (listener != null) {
+                stopWatching();
+            }
+            closed = true;
+        }
+    }
+
+    // ---- ListenerEvents, on the loop thread
+
+    @Override
+    public void listenReady(ServiceRuntime service) {
+        synchronized (lock) {
+            if (watching && spawner != null && services.isCurrent(service)) {
+                policy.listenReady(service, this);
+            }
+        }
+    }
+
+    @Override
+    public void statusRecord(ServiceRuntime service, StatusRecord record) {
+        synchronized (lock) {
+            if (!watching) {
+                if (!closed) {
+                    submit(() -> statusRecord(service, record)); // read just before the policy left
+                }
+            } else if (services.isCurrent(service)) {
+                policy.statusUpdate(service, record, this);
+            }
+        }
+    }
+
+    @Override
+    public void partialStatus(ServiceRuntime service, byte[] bytes, int length) {
+        synchronized (lock) {
+            if (watching && services.isCurrent(service)) {
+                policy.partialStatus(service, bytes, length, this);
+            }
+        }
+    }
+
+    @Override
+    public void statusFailure(ServiceRuntime service, String message) {
+        warning("service " + service + ": " + message);
+    }
+
+    private void reaped(ServiceRuntime service, int pid, ExitStatus status) {
+        if (service.child(pid) != null) {
+            policy.childExited(service, pid, status, this);
+        }
+    }
+
+    // ---- PolicyContext, on the loop thread
+
+    @Override
+    public long now() {
+        return clock.millis();
+    }
+
+    @Override
+    public void listen(ServiceRuntime service, boolean enabled) {
+        Listener l = listener;
+        if (l != null) {
+            l.setListening(service, enabled && spawner != null);
+        }
+    }
+
+    @Override
+    public ChildProcess spawn(ServiceRuntime service, StressArgument stress) throws SpawnException {
+        long next = (generation + 1) & 0xFFFF_FFFFL;
+        generation = next;
+        Spawner s = spawner;
+        if (s == null) {
+            throw new SpawnException("fork: no spawner");
+        }
+        ChildProcess child = s.spawn(service, settings, next, stress,
+                (pid, status) -> submit(() -> reaped(service, pid, status)));
+        services.spawned(service);
+        return child;
+    }
+
+    @Override
+    public void signal(ChildProcess child, int signal) {
+        Spawner s = spawner;
+        if (s != null) {
+            s.signal(child, signal);
+        }
+    }
+
+    @Override
+    public void restart(ServiceRuntime service) {
+        services.restart(service);
+    }
+
+    @Override
+    public Timer schedule(long delayMillis, Runnable task) {
+        TrackedTimer timer = new TrackedTimer(task);
+        timer.inner = listener.schedule(delayMillis, timer);
+        timers.add(timer);
+        return timer;
+    }
+
+    @Override
+    public ServiceRuntime ownerOf(int pid) {
+        return services.ownerOf(pid);
+    }
+
+    @Override
+    public void warning(String message) {
+        LOG.warning(message);
+    }
+
+    @Override
+    public void info(String message) {
+        LOG.info(message);
+    }
+
+    @Override
+    public void event(ServiceRuntime service, ServiceEvent event, String message) {
+        LOG.fine(() -> event.notificationType() + ": " + message);
+        services.event(service, event);
+        for (EventSink sink : sinks) {
+            sink.event(service, event, message);
+        }
+    }
+}
