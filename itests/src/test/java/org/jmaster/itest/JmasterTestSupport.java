@@ -115,7 +115,11 @@ public abstract class JmasterTestSupport {
     @After
     public void tearDown() throws Exception {
         for (org.osgi.service.cm.Configuration service : services.values()) {
-            service.delete();
+            try {
+                service.delete();
+            } catch (IllegalStateException alreadyDeletedByTheTest) {
+                // fine
+            }
         }
         masterBundle().stop();
         List<ProcessHandle> left = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
@@ -143,10 +147,15 @@ public abstract class JmasterTestSupport {
 
     /** A launcher in daemon_directory that runs a Java child on the child runtime. */
     protected Path launcher(String name, String mainClass) throws IOException {
+        return launcher(name, mainClass, "");
+    }
+
+    /** A launcher that runs a shell command (such as a sleep) before the Java child. */
+    protected Path launcher(String name, String mainClass, String before) throws IOException {
         String classpath = System.getProperty("jmaster.child.jar") + ":" + System.getProperty("jmaster.jna.jar") + ":"
                 + System.getProperty("jmaster.test.classes");
         Path file = daemons.resolve(name);
-        Files.writeString(file, "#!/bin/sh\nexec " + System.getProperty("java.home") + "/bin/java"
+        Files.writeString(file, "#!/bin/sh\n" + before + "\nexec " + System.getProperty("java.home") + "/bin/java"
                 + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Djna.tmpdir=" + dir.resolve("jna")
                 + " -cp " + classpath + " " + mainClass + " \"$@\"\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -198,6 +207,29 @@ public abstract class JmasterTestSupport {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(20_000);
         return socket;
+    }
+
+    protected static void send(Socket socket, String line) throws IOException {
+        socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+    }
+
+    /** Reads a line within the time, or returns null if none came; -1 read means the peer closed: "EOF". */
+    protected static String receive(Socket socket, int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        try {
+            int b;
+            while ((b = socket.getInputStream().read()) >= 0 && b != '\n') {
+                line.write(b);
+            }
+            if (b < 0 && line.size() == 0) {
+                return "EOF";
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     protected static String exchange(Socket socket, String line) throws IOException {
