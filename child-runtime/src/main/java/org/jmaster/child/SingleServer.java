@@ -20,6 +20,11 @@ import org.jmaster.child.internal.ServerLoop;
  *     service), when fd 5 reports end of file while idle (the master went away), after max_use
  *     requests, or after max_idle seconds without a client (defaults 100 and 100s, as Postfix).
  *
+ *     Start the JVM with -Xrs: SIGTERM then ends the child at once, as it ends a Postfix daemon, and
+ *     the master sees "killed by signal 15" rather than an exit status from shutdown hooks. With
+ *     -Xrs HotSpot opens its attach socket at start-up: add -XX:+DisableAttachMechanism, so that the
+ *     child holds no descriptor but the master's and its clients'.
+ *
  *     The runtime does not change user or root directory: -u and -c are accepted and ignored.
  *     It takes no accept lock: idle children race for a connection and the losers go back to
  *     waiting.

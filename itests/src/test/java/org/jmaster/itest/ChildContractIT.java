@@ -48,7 +48,7 @@ public class ChildContractIT {
         dir = Files.createTempDirectory("jmaster-contract-");
         Path daemons = Files.createDirectories(dir.resolve("libexec"));
         Path echo = daemons.resolve("echo");
-        Files.writeString(echo, "#!/bin/sh\nexec " + System.getProperty("java.home") + "/bin/java -XX:+UseSerialGC"
+        Files.writeString(echo, "#!/bin/sh\nexec " + System.getProperty("java.home") + "/bin/java -Xrs -XX:+DisableAttachMechanism -XX:+UseSerialGC"
                 + " -XX:TieredStopAtLevel=1 -cp " + System.getProperty("jmaster.child.jar") + ":"
                 + System.getProperty("jmaster.jna.jar") + " org.jmaster.child.echo.EchoServer \"$@\"\n");
         Files.setPosixFilePermissions(echo, PosixFilePermissions.fromString("rwxr-xr-x"));

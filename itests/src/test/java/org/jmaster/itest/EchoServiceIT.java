@@ -66,7 +66,7 @@ public class EchoServiceIT extends JmasterTestSupport {
                 sockets.add(Integer.parseInt(fd));
             }
         }
-        assertEquals(Set.of(5, 6), sockets);
+        assertEquals(describe(pid, sockets), Set.of(5, 6), sockets);
 
         List<String> argv = Arrays.asList(proc(pid, "cmdline").split("\0"));
         assertEquals(List.of("-n", name, "-t", "inet", "-u"), argv.subList(argv.indexOf(ECHO_MAIN) + 1, argv.size()));
@@ -155,6 +155,22 @@ public class EchoServiceIT extends JmasterTestSupport {
         assertTrue(generation(fresh) > idleGeneration);
         assertEquals(0, logs.count("exit status"));
         assertEquals(0, logs.count("killed by signal"));
+    }
+
+    private static String describe(long pid, Set<Integer> fds) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int fd : fds) {
+            String inode = Long.toString(inode(link(pid, fd)));
+            text.append(fd).append(": ");
+            for (String table : new String[] {"/proc/net/unix", "/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp"}) {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    if (java.util.Arrays.asList(line.trim().split("\\s+")).contains(inode)) {
+                        text.append(table).append(' ').append(line.trim()).append("; ");
+                    }
+                }
+            }
+        }
+        return text.toString();
     }
 
     private static long generation(ProcessHandle child) throws Exception {

@@ -156,7 +156,7 @@ public abstract class JmasterTestSupport {
                 + System.getProperty("jmaster.test.classes");
         Path file = daemons.resolve(name);
         Files.writeString(file, "#!/bin/sh\n" + before + "\nexec " + System.getProperty("java.home") + "/bin/java"
-                + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Djna.tmpdir=" + dir.resolve("jna")
+                + " -Xrs -XX:+DisableAttachMechanism -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Djna.tmpdir=" + dir.resolve("jna")
                 + " -cp " + classpath + " " + mainClass + " \"$@\"\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         return file;

@@ -81,7 +81,7 @@ public class LifecycleIT extends JmasterTestSupport {
         config.delete();
         logs.await("service " + name + "(", " stopped");
         assertFalse(child.isAlive());
-        assertEquals(0, logs.count("killed by signal"));
+        assertEquals("no warning for children the master terminated: " + logs.messages(), 0, logs.count("WARNING"));
         // the selector closes a deregistered channel at its next select, microseconds later
         await("the port is closed", 1000, () -> {
             try (Socket refused = connect(port)) {
@@ -96,7 +96,7 @@ public class LifecycleIT extends JmasterTestSupport {
     /** A child that ignores SIGTERM: the cleanup sends SIGKILL after stop_timeout and names it. */
     @Test
     public void cleanupEscalatesToSigkillAndNamesTheChild() throws Exception {
-        launcher("stubborn", ECHO_MAIN, "trap '' TERM\nexport JAVA_TOOL_OPTIONS=-Xrs");
+        launcher("stubborn", ECHO_MAIN, "trap '' TERM");
         int port = freePort();
         String name = "127.0.0.1:" + port;
         org.osgi.service.cm.Configuration config = service("stubborn", name + " inet n - n - 4 stubborn");
