@@ -33,8 +33,13 @@ public final class MasterSettings {
     private final Duration stopTimeout;
     private final String masterCf;
     private final List<String> masterServiceDisable;
+    private final Map<String, String> values = new java.util.TreeMap<>();
 
     private MasterSettings(Map<String, ?> p) {
+        for (Map.Entry<String, ?> e : p.entrySet()) {
+            Object v = e.getValue();
+            values.put(e.getKey(), v instanceof String[] ? String.join(" ", (String[]) v) : String.valueOf(v));
+        }
         queueDirectory = Path.of(string(p, "queue_directory", "queue")).toAbsolutePath().normalize();
         configDirectory = string(p, "config_directory", "/etc/postfix");
         daemonDirectory = Path.of(string(p, "daemon_directory", "/usr/lib/postfix/sbin")).toAbsolutePath();
@@ -199,6 +204,22 @@ public final class MasterSettings {
     /** {@code master_service_disable}: {@code type} or {@code name/type} patterns of disabled services. */
     public List<String> masterServiceDisable() {
         return masterServiceDisable;
+    }
+
+    /** A parameter as configured (absent: null), for messages and comparisons. */
+    public String value(String key) {
+        return values.get(key);
+    }
+
+    /** These settings with one parameter replaced by its value in other settings (or removed). */
+    public MasterSettings with(String key, MasterSettings other) {
+        Map<String, Object> p = new java.util.HashMap<>(values);
+        if (other.value(key) == null) {
+            p.remove(key);
+        } else {
+            p.put(key, other.value(key));
+        }
+        return new MasterSettings(p);
     }
 
     /** The executable of a command: absolute as written, else under the daemon directory. */

@@ -113,17 +113,20 @@ public class LifecycleIT extends JmasterTestSupport {
         }
     }
 
-    /** A command that cannot be executed: Postfix's throttling message with its path; others serve on. */
+    /** A missing command is refused at start by name; one that vanishes later throttles with Postfix's message. */
     @Test
-    public void missingCommandThrottlesWithItsPath() throws Exception {
+    public void missingCommandIsRefusedAndAVanishedOneThrottles() throws Exception {
         int port = freePort();
         service("missing", "127.0.0.1:" + port + " inet n - n - 4 nonexistent");
+        logs.await("org.jmaster.service~missing: service 127.0.0.1:" + port + "([127.0.0.1]:" + port + "): command "
+                + daemons.resolve("nonexistent") + " does not exist or is not executable -- service not started");
         int other = freePort();
-        service("other", "127.0.0.1:" + other + " inet n - n - 4 echo");
+        launcher("vanishing", ECHO_MAIN);
+        service("other", "127.0.0.1:" + other + " inet n - n - 4 vanishing");
         awaitStarted("127.0.0.1:" + other);
-        try (Socket client = connect(port)) {
-            logs.await("master_spawn: exec " + daemons.resolve("nonexistent") + ": No such file or directory -- throttling");
-            assertEquals("fine", echo(other, "fine"));
+        Files.delete(daemons.resolve("vanishing"));
+        try (Socket client = connect(other)) {
+            logs.await("master_spawn: exec " + daemons.resolve("vanishing") + ": No such file or directory -- throttling");
         }
     }
 

@@ -1,8 +1,14 @@
 package org.jmaster.master.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jmaster.api.Master;
 import org.jmaster.api.MasterSettings;
+import org.jmaster.api.ServiceRuntime;
 import org.jmaster.api.spi.Clock;
 import org.jmaster.api.spi.Listener;
 import org.jmaster.api.spi.ProcessPolicy;
@@ -21,7 +27,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * NAME
  *     MasterComponent - the master as a DS component, configuration PID org.jmaster.master
  * DESCRIPTION
- *     Creates the Supervisor and offers its service table to the configuration sources. The
+ *     Creates the Supervisor, offers its service table to the configuration sources and the
+ *     Master service (reload, the service table) to other bundles; reads master_cf at start-up
+ *     and reloads when the file or org.jmaster.master changes. The
  *     policy, the listener and the spawner are optional dynamic references, so that each of their
  *     bundles can be updated while the master keeps every service's sockets and state.
  *
@@ -31,21 +39,91 @@ import org.osgi.service.metatype.annotations.Designate;
  *     A bad org.jmaster.master value is refused with a message naming the PID, the key and the
  *     value; the previous (or default) settings stay in force.
  */
-@Component(service = ServiceTable.class, immediate = true, configurationPid = MasterSettings.PID)
+@Component(service = {ServiceTable.class, Master.class}, immediate = true, configurationPid = MasterSettings.PID)
 @Designate(ocd = MasterConfiguration.class)
-public final class MasterComponent implements ServiceTable {
+public final class MasterComponent implements ServiceTable, Master {
     private final Supervisor supervisor;
+    /** The settings as configured; the supervisor keeps some of the old values until a restart. */
+    private volatile MasterSettings requested;
+    private MasterCfWatch watch;
 
-    /** Starts the master with its configuration. */
+    /** Starts the master with its configuration, and the services of its master.cf. */
     @Activate
     public MasterComponent(Map<String, Object> properties) {
-        supervisor = new Supervisor(settings(properties, MasterSettings.defaults()), Clock.SYSTEM);
+        requested = settings(properties, MasterSettings.defaults());
+        supervisor = new Supervisor(requested, Clock.SYSTEM);
+        Supervisor.LOG.info("daemon started -- version " + Supervisor.VERSION + ", configuration "
+                + requested.configDirectory());
+        supervisor.submit(supervisor::load);
+        watchMasterCf();
     }
 
+    /** A change of org.jmaster.master is a reload, as a change of main.cf followed by postfix reload. */
     @Modified
     void modified(Map<String, Object> properties) {
-        MasterSettings next = settings(properties, supervisor.settings());
-        supervisor.submit(() -> supervisor.setSettings(next));
+        requested = settings(properties, requested);
+        supervisor.submit(() -> supervisor.reload(requested));
+        watchMasterCf();
+    }
+
+    private synchronized void watchMasterCf() {
+        String file = requested.masterCf();
+        if (watch != null && (file.isEmpty() || !watch.file().equals(Path.of(file).toAbsolutePath()))) {
+            closeWatch();
+        }
+        if (watch == null && !file.isEmpty()) {
+            try {
+                watch = new MasterCfWatch(Path.of(file), () -> supervisor.submit(() -> supervisor.reload(requested)));
+            } catch (IOException | RuntimeException e) {
+                Supervisor.LOG.warning(file + ": cannot watch for changes: " + e + " -- reload to read it again");
+            }
+        }
+    }
+
+    private synchronized void closeWatch() {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (IOException e) {
+                Supervisor.LOG.fine("closing the master.cf watch: " + e);
+            }
+            watch = null;
+        }
+    }
+
+    @Override
+    public void reload() {
+        if (!supervisor.canRun()) {
+            throw new IllegalStateException("the master cannot reload now: its policy or listener bundle is not active");
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        supervisor.submit(() -> {
+            try {
+                supervisor.reload(requested);
+            } finally {
+                done.countDown();
+            }
+        });
+        try {
+            if (!done.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the reload did not finish within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the reload", e);
+        }
+    }
+
+    @Override
+    public List<ServiceRuntime> services() {
+        synchronized (supervisor.lock) {
+            return supervisor.services.runtimes();
+        }
+    }
+
+    @Override
+    public long processGeneration() {
+        return supervisor.generation();
     }
 
     private static MasterSettings settings(Map<String, Object> properties, MasterSettings fallback) {
@@ -60,6 +138,7 @@ public final class MasterComponent implements ServiceTable {
     /** Cleans up every service, then closes every socket. */
     @Deactivate
     public void deactivate() throws InterruptedException {
+        closeWatch();
         if (supervisor.canRun()) {
             supervisor.submit(supervisor.services::removeAll);
             long deadline = System.nanoTime() + (supervisor.settings().stopTimeout().toMillis() + 3000) * 1_000_000;

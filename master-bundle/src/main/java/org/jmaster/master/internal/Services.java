@@ -2,52 +2,86 @@ package org.jmaster.master.internal;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jmaster.api.ListenSockets;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.ServiceEvent;
 import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.ServiceType;
 import org.jmaster.api.StatusChannel;
 
 /**
  * NAME
- *     Services - the service table and the sequencing of start, restart and stop
- *     (Postfix master_service.c, master_ent.c)
+ *     Services - the service table and the sequencing of start, restart, reload and stop
+ *     (Postfix master_service.c, master_ent.c, master_conf.c)
  * SUMMARY
- *     put(origin, columns)   a configuration entry appeared or changed
+ *     put(origin, columns)   a configuration entry appeared or changed (ConfigAdmin)
  *     remove(origin)         a configuration entry disappeared
+ *     reload()               re-read master.cf, resolve every entry again, restart every survivor
  *     restart(service)       new status channel: the children finish and exit
  *     removeAll()            stop everything (the master is going away)
  * DESCRIPTION
- *     An entry is parsed with the current settings; its identity is (type, canonical endpoint
- *     name), so "smtp inet" and "25 inet" are one service. A new identity is started: listen
- *     sockets, status channel, watched, listening as the policy decides. A changed entry with the
- *     same identity keeps its sockets, children, throttle and stress state: it takes the new
- *     definition and is restarted. A changed identity is a removal plus a start. A second entry
- *     with an identity another origin holds wins, with Postfix's duplicate warning.
+ *     Entries come from master.cf (origin "<file>: line <n>") and from ConfigAdmin (origin the
+ *     configuration's PID); ConfigAdmin entries come after master.cf ones, so they win a
+ *     duplicate. An entry is resolved with the settings in force; its identity is (type,
+ *     canonical endpoint name), so "smtp inet" and "25 inet" are one service.
  *
- *     A removed service is cleaned up (SIGTERM, bounded by stop_timeout) and its sockets are
- *     closed when the last child is reaped. If its identity is configured again meanwhile, it
- *     simply stays.
+ *     A new identity is started: the command must exist, then listen sockets, status channel,
+ *     watched, listening as the policy decides, wakeup. A changed entry with the same identity
+ *     keeps its sockets, children, throttle, busy-warning and stress times: it takes the new
+ *     definition (and its process limit) and is restarted. A changed identity is a removal plus a
+ *     start. A later entry with an identity already taken wins, with Postfix's duplicate warning.
+ *
+ *     Reload does that for every entry at once and restarts every surviving service even if
+ *     nothing changed; services whose entry is gone are removed. When master.cf has a bad line,
+ *     that line is refused and the services that came from master.cf are kept as they are.
+ *
+ *     A removed service is cleaned up (SIGTERM, bounded by stop_timeout) and its sockets closed
+ *     when the last child is reaped. If its identity is configured again meanwhile, it stays.
  *
  *     Called with the supervisor's lock held, on the event loop, with a policy and a listener.
  * DIAGNOSTICS
- *     A bad entry is refused with a warning that names its origin, the field and the value; the
+ *     A bad entry is refused with a message that names its origin, the field and the value; the
  *     service it would have replaced, and every other service, keep running.
  */
 final class Services {
     private final Supervisor supervisor;
-    private final Map<String, ManagedService> byOrigin = new LinkedHashMap<>();
+    private final Wakeups wakeups;
+    private final Map<String, List<String>> adminEntries = new LinkedHashMap<>();
+    private List<MasterCf.Entry> fileEntries = List.of();
+    private String fileRead;
     private final Map<String, ManagedService> byIdentity = new LinkedHashMap<>();
     private final Map<ServiceRuntime, ManagedService> byRuntime = new IdentityHashMap<>();
 
+    /** An entry resolved with the settings in force. */
+    private static final class Resolved {
+        final String origin;
+        final boolean fromMasterCf;
+        final ServiceDefinition definition;
+        final String name;
+        final String identity;
+
+        Resolved(String origin, boolean fromMasterCf, ServiceDefinition definition, String name) {
+            this.origin = origin;
+            this.fromMasterCf = fromMasterCf;
+            this.definition = definition;
+            this.name = name;
+            this.identity = definition.type().column() + "/" + name;
+        }
+    }
+
     Services(Supervisor supervisor) {
         this.supervisor = supervisor;
+        this.wakeups = new Wakeups(supervisor);
     }
 
     List<ServiceRuntime> runtimes() {
@@ -76,84 +110,167 @@ final class Services {
     }
 
     void put(String origin, List<String> columns) {
-        MasterSettings settings = supervisor.settings();
-        ServiceDefinition definition;
-        String name;
-        try {
-            definition = ServiceDefinition.fromColumns(columns, settings.defaultProcessLimit());
-            name = supervisor.listener().endpointName(definition, settings);
-        } catch (IllegalArgumentException e) {
-            supervisor.warning(origin + ": " + e.getMessage()
-                    + (byOrigin.containsKey(origin) ? " -- keeping the service as it was" : " -- service not started"));
+        boolean known = adminEntries.containsKey(origin);
+        Resolved entry = resolve(origin, false, columns, known ? " -- keeping the service as it was" : " -- service not started");
+        if (entry == null) {
             return;
         }
-        String identity = definition.type().column() + "/" + name;
-        ManagedService current = byOrigin.get(origin);
-        ManagedService same = byIdentity.get(identity);
+        adminEntries.put(origin, columns);
+        ManagedService current = byOrigin(origin);
+        ManagedService same = byIdentity.get(entry.identity);
         if (same != null && !same.removing && !same.origin.equals(origin)) {
-            supervisor.warning("duplicate master.cf entry for service \"" + definition.name() + "\" (" + name
-                    + ") -- using the last entry");
-            byOrigin.remove(same.origin);
+            duplicate(entry);
         }
         if (current != null && current != same) {
             startRemoval(current);
         }
-        if (same != null) {
-            byOrigin.put(origin, same);
-            same.origin = origin;
-            same.removing = false;
-            update(same, definition, settings);
-        } else {
-            start(origin, identity, name, definition, settings);
-        }
+        apply(entry);
     }
 
     void remove(String origin) {
-        ManagedService service = byOrigin.get(origin);
+        adminEntries.remove(origin);
+        ManagedService service = byOrigin(origin);
         if (service != null) {
             startRemoval(service);
         }
     }
 
-    void removeAll() {
+    /** Postfix's reload: steps 3-5 of section 6.5 (the settings were taken by the supervisor). */
+    void reload() {
+        boolean fileIsBad = readMasterCf();
+        Map<String, Resolved> wanted = new LinkedHashMap<>();
+        List<Resolved> entries = new ArrayList<>();
+        for (MasterCf.Entry e : fileEntries) {
+            entries.add(resolve(e.origin, true, e.columns, " -- line ignored"));
+        }
+        for (Map.Entry<String, List<String>> e : adminEntries.entrySet()) {
+            entries.add(resolve(e.getKey(), false, e.getValue(), " -- keeping the service as it was"));
+        }
+        for (Resolved entry : entries) {
+            if (entry != null) {
+                if (wanted.remove(entry.identity) != null) {
+                    duplicate(entry);
+                }
+                wanted.put(entry.identity, entry);
+            }
+        }
+        Set<ManagedService> kept = new HashSet<>();
+        for (Resolved entry : wanted.values()) {
+            ManagedService service = apply(entry);
+            if (service != null) {
+                kept.add(service);
+            }
+        }
         for (ManagedService service : all()) {
-            startRemoval(service);
+            if (kept.contains(service) || service.removing) {
+                continue;
+            }
+            if (service.fromMasterCf && fileIsBad) {
+                supervisor.warning("service " + service.runtime + ": kept as it was: " + fileRead + " has errors");
+            } else {
+                startRemoval(service);
+            }
         }
     }
 
-    private void start(String origin, String identity, String name, ServiceDefinition definition,
-            MasterSettings settings) {
-        ServiceRuntime service = new ServiceRuntime(name, definition,
-                settings.commandPath(definition.command().get(0)));
+    /** Reads master_cf; true when it has bad lines or cannot be read (its services are then kept). */
+    private boolean readMasterCf() {
+        MasterSettings settings = supervisor.settings();
+        if (settings.masterCf().isEmpty()) {
+            fileEntries = List.of();
+            return false;
+        }
+        Path file = Path.of(settings.masterCf());
+        fileRead = file.toString();
+        try {
+            MasterCf.Result result = MasterCf.read(file, settings.masterServiceDisable(), settings.defaultProcessLimit());
+            result.errors.forEach(error -> supervisor.error(error + " -- line ignored"));
+            fileEntries = result.entries;
+            return !result.errors.isEmpty();
+        } catch (IOException e) {
+            supervisor.error(file + ": cannot read: " + e + " -- keeping its services as they are");
+            return true;
+        }
+    }
+
+    private Resolved resolve(String origin, boolean fromMasterCf, List<String> columns, String consequence) {
+        MasterSettings settings = supervisor.settings();
+        try {
+            ServiceDefinition definition = ServiceDefinition.fromColumns(columns, settings.defaultProcessLimit());
+            return new Resolved(origin, fromMasterCf, definition, supervisor.listener().endpointName(definition, settings));
+        } catch (IllegalArgumentException e) {
+            supervisor.error(origin + ": " + e.getMessage() + consequence);
+            return null;
+        }
+    }
+
+    private void duplicate(Resolved entry) {
+        supervisor.warning("duplicate master.cf entry for service \"" + entry.definition.name() + "\" (" + entry.name
+                + ") -- using the last entry");
+    }
+
+    private ManagedService byOrigin(String origin) {
+        for (ManagedService service : byIdentity.values()) {
+            if (service.origin.equals(origin) && !service.removing) {
+                return service;
+            }
+        }
+        return null;
+    }
+
+    /** Starts the entry's service, or updates and restarts the one with its identity. */
+    private ManagedService apply(Resolved entry) {
+        ManagedService same = byIdentity.get(entry.identity);
+        if (same == null) {
+            return start(entry);
+        }
+        same.origin = entry.origin;
+        same.fromMasterCf = entry.fromMasterCf;
+        same.removing = false;
+        ServiceRuntime service = same.runtime;
+        MasterSettings settings = supervisor.settings();
+        service.setDefinition(entry.definition, settings.commandPath(entry.definition.command().get(0)));
+        configure(service, settings);
+        same.awaitingFirstSpawn = entry.definition.isConditionalWakeup();
+        restart(service);
+        supervisor.policy().availListen(service, supervisor);
+        supervisor.info("service " + service + " restarted: " + entry.definition);
+        return same;
+    }
+
+    private ManagedService start(Resolved entry) {
+        MasterSettings settings = supervisor.settings();
+        ServiceDefinition definition = entry.definition;
+        String path = settings.commandPath(definition.command().get(0));
+        String failure = !Files.isExecutable(Path.of(path)) ? "command " + path + " does not exist or is not executable"
+                : null;
+        ServiceRuntime service = new ServiceRuntime(entry.name, definition, path);
         configure(service, settings);
         ListenSockets sockets = null;
         try {
-            sockets = supervisor.listener().open(definition, settings,
-                    supervisor.policy().listenBacklog(definition.processLimit(), settings.defaultProcessLimit()));
-            service.setListenSockets(sockets);
-            service.setStatusChannel(supervisor.listener().openStatusChannel());
+            if (failure == null) {
+                sockets = supervisor.listener().open(definition, settings,
+                        supervisor.policy().listenBacklog(definition.processLimit(), settings.defaultProcessLimit()));
+                service.setListenSockets(sockets);
+                service.setStatusChannel(supervisor.listener().openStatusChannel());
+            }
         } catch (IOException | RuntimeException e) {
             close(sockets);
-            supervisor.warning(origin + ": service " + definition.name() + "(" + name + "): " + e.getMessage()
-                    + " -- service not started");
-            return;
+            failure = e.getMessage();
         }
-        ManagedService managed = new ManagedService(origin, identity, service);
-        byOrigin.put(origin, managed);
-        byIdentity.put(identity, managed);
+        if (failure != null) {
+            supervisor.error(entry.origin + ": service " + service + ": " + failure + " -- service not started");
+            return null;
+        }
+        ManagedService managed = new ManagedService(entry.origin, entry.identity, service);
+        managed.fromMasterCf = entry.fromMasterCf;
+        byIdentity.put(entry.identity, managed);
         byRuntime.put(service, managed);
         supervisor.listener().watch(service, supervisor);
         supervisor.policy().availListen(service, supervisor);
         supervisor.info("service " + service + " started: " + definition + " on " + sockets.addresses());
-    }
-
-    private void update(ManagedService managed, ServiceDefinition definition, MasterSettings settings) {
-        ServiceRuntime service = managed.runtime;
-        service.setDefinition(definition, settings.commandPath(definition.command().get(0)));
-        configure(service, settings);
-        restart(service);
-        supervisor.policy().availListen(service, supervisor);
-        supervisor.info("service " + service + " restarted: " + definition);
+        wakeups.init(managed);
+        return managed;
     }
 
     private static void configure(ServiceRuntime service, MasterSettings settings) {
@@ -161,7 +278,10 @@ final class Services {
         service.setStopTimeoutMillis(settings.stopTimeout().toMillis());
     }
 
-    /** Replaces the status channel: the children finish what they do and exit (section 3.8). */
+    /**
+     * Postfix's master_restart_service: a new status channel, so the children finish what they do
+     * and exit (section 3.8); the wakeup starts again.
+     */
     void restart(ServiceRuntime service) {
         StatusChannel old = service.statusChannel();
         try {
@@ -172,6 +292,10 @@ final class Services {
         }
         close(old);
         supervisor.listener().watch(service, supervisor);
+        ManagedService managed = byRuntime.get(service);
+        if (managed != null && !managed.removing) {
+            wakeups.init(managed);
+        }
     }
 
     /** The spawner left: every child is asked to finish and exit, and no socket is watched. */
@@ -191,9 +315,20 @@ final class Services {
         }
     }
 
-    /** A child was spawned (wakeup timers of conditional services start here). */
+    /** The listener or the policy was replaced: the wakeup timers were lost with the old one. */
+    void rearmTimers() {
+        for (ManagedService service : all()) {
+            wakeups.rearm(service);
+        }
+    }
+
+    /** A child was spawned: a conditional wakeup ("N?") starts now. */
     void spawned(ServiceRuntime service) {
-        // wakeup timers come with the master.cf issue
+        ManagedService managed = byRuntime.get(service);
+        if (managed != null && managed.awaitingFirstSpawn) {
+            managed.awaitingFirstSpawn = false;
+            wakeups.init(managed);
+        }
     }
 
     void event(ServiceRuntime service, ServiceEvent event) {
@@ -203,10 +338,18 @@ final class Services {
         }
     }
 
+    void removeAll() {
+        adminEntries.clear();
+        fileEntries = List.of();
+        for (ManagedService service : all()) {
+            startRemoval(service);
+        }
+    }
+
     private void startRemoval(ManagedService managed) {
-        byOrigin.remove(managed.origin, managed);
         if (!managed.removing) {
             managed.removing = true;
+            wakeups.cancel(managed);
             supervisor.policy().cleanup(managed.runtime, supervisor);
         }
     }
@@ -221,13 +364,27 @@ final class Services {
         supervisor.info("service " + service + " stopped");
     }
 
+    /** inet services that take their addresses from inet_interfaces (Postfix's reload warning). */
+    List<ServiceRuntime> inetWithoutHost() {
+        List<ServiceRuntime> result = new ArrayList<>();
+        for (ServiceRuntime service : byRuntime.keySet()) {
+            String name = service.definition().name();
+            if (service.definition().type() == ServiceType.INET && !name.contains(":")) {
+                result.add(service);
+            }
+        }
+        return result;
+    }
+
     /** Closes every channel of every service, whatever its state: the master is gone. */
     void closeAll() {
         for (ManagedService managed : all()) {
+            wakeups.cancel(managed);
             close(managed.runtime.statusChannel());
             close(managed.runtime.listenSockets());
         }
-        byOrigin.clear();
+        wakeups.close();
+        adminEntries.clear();
         byIdentity.clear();
         byRuntime.clear();
     }

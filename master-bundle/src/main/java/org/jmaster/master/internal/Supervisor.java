@@ -2,7 +2,9 @@ package org.jmaster.master.internal;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,6 +53,8 @@ import org.jmaster.api.spi.Timer;
  */
 final class Supervisor implements PolicyContext, ListenerEvents {
     static final Logger LOG = Logger.getLogger("org.jmaster.master");
+    /** The version operators see in start-up and reload messages. */
+    static final String VERSION = versionOf(Supervisor.class);
 
     final Object lock = new Object();
     final Services services;
@@ -118,8 +122,45 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         return settings;
     }
 
-    void setSettings(MasterSettings settings) {
-        this.settings = settings;
+    /** Reads master.cf and starts its services: the master's start-up. Loop thread, lock held. */
+    void load() {
+        services.reload();
+    }
+
+    /**
+     * Postfix's reload (section 6.5): takes the requested settings, except those that cannot
+     * change while running (queue_directory, config_directory, inet_protocols, inet_interfaces),
+     * which keep their value with Postfix's warnings; then reloads the services. Loop thread,
+     * lock held.
+     */
+    void reload(MasterSettings requested) {
+        info("reload -- version " + VERSION + ", configuration " + requested.configDirectory());
+        MasterSettings current = settings;
+        MasterSettings next = requested;
+        Map<String, String[]> fixed = new LinkedHashMap<>();
+        fixed.put("config_directory", new String[] {current.configDirectory(), requested.configDirectory()});
+        fixed.put("queue_directory", new String[] {current.queueDirectory().toString(),
+            requested.queueDirectory().toString()});
+        fixed.put("inet_protocols", new String[] {String.join(", ", current.inetProtocols()),
+            String.join(", ", requested.inetProtocols())});
+        for (Map.Entry<String, String[]> parameter : fixed.entrySet()) {
+            String[] values = parameter.getValue();
+            if (!values[0].equals(values[1])) {
+                warning("ignoring " + parameter.getKey() + " parameter value change");
+                warning("old value: \"" + values[0] + "\", new value: \"" + values[1] + "\"");
+                warning("to change " + parameter.getKey() + ", stop and start jmaster");
+                next = next.with(parameter.getKey(), current);
+            }
+        }
+        if (!current.inetInterfaces().equals(requested.inetInterfaces())) {
+            for (ServiceRuntime service : services.inetWithoutHost()) {
+                warning("service " + service.name() + ": ignoring inet_interfaces change");
+                warning("to change inet_interfaces, stop and start jmaster");
+            }
+            next = next.with("inet_interfaces", current);
+        }
+        settings = next;
+        services.reload();
     }
 
     long generation() {
@@ -229,6 +270,7 @@ final class Supervisor implements PolicyContext, ListenerEvents {
             policy.adopt(service, this);
             listener.setListening(service, service.isListening() && spawner != null);
         }
+        services.rearmTimers();
     }
 
     private void stopWatching() {
@@ -361,6 +403,16 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     @Override
     public void info(String message) {
         LOG.info(message);
+    }
+
+    /** A configuration error: the entry or the value is refused. */
+    void error(String message) {
+        LOG.severe(message);
+    }
+
+    private static String versionOf(Class<?> type) {
+        org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(type);
+        return bundle == null ? "development" : bundle.getVersion().toString();
     }
 
     @Override
