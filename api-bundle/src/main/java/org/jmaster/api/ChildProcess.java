@@ -14,6 +14,7 @@ public final class ChildProcess {
     private final Instant startTime;
     private volatile ProcessState state = ProcessState.TAKEN;
     private volatile int useCount;
+    private volatile boolean terminating;
 
     /**
      * A freshly spawned child, TAKEN with use count 0 until the policy counts it available.
@@ -62,6 +63,19 @@ public final class ChildProcess {
     /** Requests completed: the TAKEN to AVAIL transitions the master has seen. */
     public int useCount() {
         return useCount;
+    }
+
+    /**
+     * The master asked this child to go (its spawner is leaving): its death, by SIGTERM or
+     * otherwise, is neither warned about as a signal nor counted as a bad start-up.
+     */
+    public boolean isTerminating() {
+        return terminating;
+    }
+
+    /** Master only, loop thread only. */
+    public void setTerminating() {
+        this.terminating = true;
     }
 
     /** Policy only, loop thread only. */

@@ -70,10 +70,11 @@ public class GenerationsAndAddressesIT extends JmasterTestSupport {
         List<String> argv = Arrays.asList(proc(pid, "cmdline").split("\0"));
         assertEquals(List.of("-n", name, "-t", "inet", "-u", "-s", "2"),
                 argv.subList(argv.indexOf(ECHO_MAIN) + 1, argv.size()));
+        String[] tables = {"/proc/net/tcp", "/proc/net/tcp6"}; // address order: 127.0.0.1, then ::1
         for (int fd : new int[] {6, 7}) {
             String link = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString();
             long inode = Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
-            assertEquals("fd " + fd, port, ProcFs.tcpListenPort(inode));
+            assertEquals("fd " + fd, port, ProcFs.tcpListenPort(inode, tables[fd - 6]));
         }
         try (Socket v6 = new Socket()) {
             v6.connect(new InetSocketAddress(InetAddress.getByName("::1"), port), 5000);

@@ -132,6 +132,22 @@ public abstract class JmasterTestSupport {
         assertTrue("children left after the master stopped: " + left, left.isEmpty());
     }
 
+    /** The running master's OSGi service. */
+    protected org.jmaster.api.Master master() {
+        org.osgi.framework.ServiceReference<org.jmaster.api.Master> reference =
+                context.getServiceReference(org.jmaster.api.Master.class);
+        if (reference == null) {
+            throw new AssertionError("no Master service");
+        }
+        return context.getService(reference);
+    }
+
+    /** The runtime view of the service with this name (column 1), waiting up to 10 s for it. */
+    protected org.jmaster.api.ServiceRuntime runtime(String name) throws InterruptedException {
+        await("service " + name, 10_000, () -> master().services().stream().anyMatch(s -> s.name().equals(name)));
+        return master().services().stream().filter(s -> s.name().equals(name)).findFirst().get();
+    }
+
     protected Bundle masterBundle() {
         return installedBundle("org.jmaster.master");
     }

@@ -3,7 +3,6 @@ package org.jmaster.itest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Facts about sockets and processes read from /proc. */
 final class ProcFs {
@@ -12,7 +11,12 @@ final class ProcFs {
 
     /** The port of the listening TCP socket with this inode, or -1. */
     static int tcpListenPort(long inode) throws IOException {
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+        return tcpListenPort(inode, "/proc/net/tcp", "/proc/net/tcp6");
+    }
+
+    /** The port of the listening TCP socket with this inode in these tables, or -1. */
+    static int tcpListenPort(long inode, String... tables) throws IOException {
+        for (String table : tables) {
             if (!Files.exists(Path.of(table))) {
                 continue;
             }

@@ -30,8 +30,13 @@ final class MasterCfWatch implements AutoCloseable {
         this.file = file.toAbsolutePath();
         this.reload = reload;
         this.service = FileSystems.getDefault().newWatchService();
-        this.file.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        try {
+            this.file.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            throw e;
+        }
         thread = new Thread(this::run, "jmaster-master.cf-watch");
         thread.setDaemon(true);
         thread.start();

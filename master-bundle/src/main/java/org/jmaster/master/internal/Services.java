@@ -139,12 +139,19 @@ final class Services {
     void reload() {
         boolean fileIsBad = readMasterCf();
         Map<String, Resolved> wanted = new LinkedHashMap<>();
+        Set<String> refused = new HashSet<>();
         List<Resolved> entries = new ArrayList<>();
         for (MasterCf.Entry e : fileEntries) {
-            entries.add(resolve(e.origin, true, e.columns, " -- line ignored"));
+            Resolved entry = resolve(e.origin, true, e.columns, " -- line ignored");
+            fileIsBad |= entry == null;
+            entries.add(entry);
         }
         for (Map.Entry<String, List<String>> e : adminEntries.entrySet()) {
-            entries.add(resolve(e.getKey(), false, e.getValue(), " -- keeping the service as it was"));
+            Resolved entry = resolve(e.getKey(), false, e.getValue(), " -- keeping the service as it was");
+            if (entry == null) {
+                refused.add(e.getKey());
+            }
+            entries.add(entry);
         }
         for (Resolved entry : entries) {
             if (entry != null) {
@@ -167,6 +174,8 @@ final class Services {
             }
             if (service.fromMasterCf && fileIsBad) {
                 supervisor.warning("service " + service.runtime + ": kept as it was: " + fileRead + " has errors");
+            } else if (refused.contains(service.origin)) {
+                supervisor.warning("service " + service.runtime + ": kept as it was: " + service.origin + " is refused");
             } else {
                 startRemoval(service);
             }
@@ -298,10 +307,14 @@ final class Services {
         }
     }
 
-    /** The spawner left: every child is asked to finish and exit, and no socket is watched. */
+    /**
+     * The spawner left or was replaced: every child is asked to finish and exit, and its death
+     * will not be taken for a bad start-up; the listen sockets are watched only with a spawner.
+     */
     void retireChildren() {
         for (ServiceRuntime service : runtimes()) {
             if (service.totalProcesses() > 0) {
+                service.children().forEach(org.jmaster.api.ChildProcess::setTerminating);
                 restart(service);
             }
         }

@@ -60,6 +60,8 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     final Services services;
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final Set<TrackedTimer> timers = new HashSet<>();
+    /** Deaths reported by the spawner and not yet handled on the loop, by pid. */
+    private final Map<Integer, ExitStatus> deaths = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
     private final List<EventSink> sinks = new ArrayList<>();
     private volatile ProcessPolicy policy;
@@ -209,11 +211,20 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         }
     }
 
+    /**
+     * A spawner arrived. Children of a previous one (when the new one replaces it before it left)
+     * are retired: only their own spawner can reap them.
+     */
     void setSpawner(Spawner s) {
-        spawner = s;
-        submit(services::applyListening);
+        Spawner previous;
+        synchronized (lock) {
+            previous = spawner;
+            spawner = s;
+        }
+        submit(previous == null ? services::applyListening : services::retireChildren);
     }
 
+    /** The spawner is leaving: its children finish their request and exit, and it reaps them. */
     void unsetSpawner(Spawner s) {
         synchronized (lock) {
             if (spawner != s) {
@@ -264,12 +275,12 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     }
 
     private void startWatching() {
-        watching = true;
         for (ServiceRuntime service : services.runtimes()) {
             listener.watch(service, this);
             policy.adopt(service, this);
             listener.setListening(service, service.isListening() && spawner != null);
         }
+        watching = true;
         services.rearmTimers();
     }
 
@@ -303,6 +314,8 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         synchronized (lock) {
             if (watching && spawner != null && services.isCurrent(service)) {
                 policy.listenReady(service, this);
+            } else if (listener != null) {
+                listener.setListening(service, false); // readiness is level-triggered: stop it
             }
         }
     }
@@ -334,9 +347,12 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         warning("service " + service + ": " + message);
     }
 
-    private void reaped(ServiceRuntime service, int pid, ExitStatus status) {
-        if (service.child(pid) != null) {
-            policy.childExited(service, pid, status, this);
+    /** A reaped child's death, on the loop: unless it was handled already (pid reuse, see spawn). */
+    private void reaped(int pid) {
+        ExitStatus status = deaths.remove(pid);
+        ServiceRuntime owner = status == null ? null : services.ownerOf(pid);
+        if (owner != null) {
+            policy.childExited(owner, pid, status, this);
         }
     }
 
@@ -355,6 +371,11 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         }
     }
 
+    /**
+     * Spawns through the spawner. Its deaths are keyed by pid until the loop handles them; when
+     * the kernel gives the new child the pid of one whose death is still queued (pid reuse), that
+     * death is handled first, so that the table never holds two records for one pid.
+     */
     @Override
     public ChildProcess spawn(ServiceRuntime service, StressArgument stress) throws SpawnException {
         long next = (generation + 1) & 0xFFFF_FFFFL;
@@ -363,8 +384,19 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         if (s == null) {
             throw new SpawnException("fork: no spawner");
         }
-        ChildProcess child = s.spawn(service, settings, next, stress,
-                (pid, status) -> submit(() -> reaped(service, pid, status)));
+        ChildProcess child;
+        try {
+            child = s.spawn(service, settings, next, stress, (pid, status) -> {
+                deaths.put(pid, status);
+                submit(() -> reaped(pid));
+            });
+        } catch (RuntimeException | LinkageError e) {
+            throw new SpawnException("fork: " + e);
+        }
+        ServiceRuntime stale = services.ownerOf(child.pid());
+        if (stale != null && deaths.containsKey(child.pid())) {
+            policy.childExited(stale, child.pid(), deaths.remove(child.pid()), this);
+        }
         services.spawned(service);
         return child;
     }

@@ -15,7 +15,7 @@ import org.jmaster.api.spi.Timer;
  * NAME
  *     EventLoop - one thread, one Selector, timers and tasks (Postfix util/events.c)
  * SUMMARY
- *     register(channel, ops, handler)   loop thread only
+ *     register(channel, ops, handler)   any thread; see flushCancelled for a channel just cancelled
  *     schedule(delay, task)             any thread; returns a Timer cancellable on the loop thread
  *     execute(task)                     any thread
  *     stop()                            any thread but the loop's; channels stay open
@@ -148,7 +148,9 @@ final class EventLoop {
                 selector.select(millis);
             }
         }
-        for (SelectionKey key : selector.selectedKeys()) {
+        SelectionKey[] ready = selector.selectedKeys().toArray(new SelectionKey[0]);
+        selector.selectedKeys().clear();
+        for (SelectionKey key : ready) {
             if (key.isValid()) {
                 try {
                     ((Handler) key.attachment()).ready(key);
@@ -157,7 +159,15 @@ final class EventLoop {
                 }
             }
         }
-        selector.selectedKeys().clear();
+    }
+
+    /**
+     * Completes the deregistration of cancelled keys now, so that their channels can be
+     * registered again at once. Loop thread only (safe inside a handler: the ready keys of this
+     * round were taken already).
+     */
+    void flushCancelled() throws IOException {
+        selector.selectNow();
     }
 
     private void runTasks() {

@@ -3,6 +3,7 @@ package org.jmaster.nio.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -41,9 +42,9 @@ import org.osgi.service.component.annotations.Deactivate;
  *     The channels belong to the master. Stopping this component closes the selector, which
  *     deregisters them without closing them; the next listener watches them again.
  *
- *     watch, setListening and unwatch may be called from any thread (JDK 11+ selectors take
- *     registrations and interest changes concurrently); the master calls them on the loop thread
- *     in normal operation.
+ *     setListening and unwatch may be called from any thread (JDK 11+ selectors take interest
+ *     changes and cancellations concurrently); watch runs on the loop thread (it is moved there),
+ *     where a channel cancelled a moment ago can be flushed and registered again.
  */
 @Component(service = Listener.class, immediate = true)
 public final class NioListener implements Listener {
@@ -97,25 +98,41 @@ public final class NioListener implements Listener {
     }
 
     @Override
-    public synchronized void watch(ServiceRuntime service, ListenerEvents events) {
-        Watch watch = watches.computeIfAbsent(service, Watch::new);
-        watch.events = events;
+    public void watch(ServiceRuntime service, ListenerEvents events) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> watch(service, events));
+            return;
+        }
         try {
-            if (watch.listenKeys.isEmpty()) {
-                for (SelectableChannel channel : service.listenSockets().channels()) {
-                    watch.listenKeys.add(loop.register(channel, 0, key -> listenReady(watch)));
-                }
-            }
-            if (watch.status != service.statusChannel()) {
-                if (watch.statusKey != null) {
-                    watch.statusKey.cancel();
-                }
-                watch.status = service.statusChannel();
-                watch.statusKey = loop.register(watch.status.masterEnd(), SelectionKey.OP_READ,
-                        key -> readStatus(watch, key));
+            register(service, events);
+        } catch (CancelledKeyException e) {
+            // a channel unwatched a moment ago is still registered until the next select
+            try {
+                loop.flushCancelled();
+                register(service, events);
+            } catch (IOException again) {
+                throw new IllegalStateException("service " + service + ": cannot watch its channels", again);
             }
         } catch (ClosedChannelException e) {
             throw new IllegalStateException("service " + service + ": a channel to watch is closed", e);
+        }
+    }
+
+    private synchronized void register(ServiceRuntime service, ListenerEvents events) throws ClosedChannelException {
+        Watch watch = watches.computeIfAbsent(service, Watch::new);
+        watch.events = events;
+        if (watch.listenKeys.isEmpty()) {
+            for (SelectableChannel channel : service.listenSockets().channels()) {
+                watch.listenKeys.add(loop.register(channel, service.isListening() ? SelectionKey.OP_ACCEPT : 0,
+                        key -> listenReady(watch)));
+            }
+        }
+        if (watch.status != service.statusChannel()) {
+            if (watch.statusKey != null) {
+                watch.statusKey.cancel();
+            }
+            watch.status = service.statusChannel();
+            watch.statusKey = loop.register(watch.status.masterEnd(), SelectionKey.OP_READ, key -> readStatus(watch, key));
         }
     }
 
@@ -163,21 +180,20 @@ public final class NioListener implements Listener {
         try {
             n = ((java.nio.channels.ReadableByteChannel) key.channel()).read(buffer);
         } catch (IOException e) {
-            key.cancel();
             watch.events.statusFailure(watch.service, "master_status_event: read: " + e.getMessage());
-            return;
+            return; // as Postfix: warn, and read again at the next event
         }
         if (n < 0) {
             key.cancel();
             watch.events.statusFailure(watch.service, "master_status_event: read EOF status");
             return;
         }
-        buffer.flip();
-        while (buffer.remaining() >= StatusRecord.SIZE && key.isValid()) {
+        buffer.flip(); // every record read is delivered, even if the master stops watching meanwhile
+        while (buffer.remaining() >= StatusRecord.SIZE) {
             watch.events.statusRecord(watch.service, StatusRecord.decode(buffer));
         }
         int left = buffer.remaining();
-        if (left > 0 && key.isValid()) {
+        if (left > 0) {
             buffer.get(fragment, 0, left);
             watch.events.partialStatus(watch.service, fragment.clone(), left);
         }

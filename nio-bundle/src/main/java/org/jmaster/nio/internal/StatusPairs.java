@@ -34,15 +34,18 @@ final class StatusPairs implements AutoCloseable {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(path), 1);
             SocketChannel childEnd = SocketChannel.open(UnixDomainSocketAddress.of(path));
-            SocketChannel masterEnd;
+            SocketChannel masterEnd = null;
             try {
                 masterEnd = server.accept();
                 masterEnd.configureBlocking(false);
-            } catch (IOException e) {
+                return new StatusChannel(masterEnd, childEnd, Fds.of(childEnd));
+            } catch (IOException | RuntimeException e) {
                 childEnd.close();
+                if (masterEnd != null) {
+                    masterEnd.close();
+                }
                 throw e;
             }
-            return new StatusChannel(masterEnd, childEnd, Fds.of(childEnd));
         } finally {
             Files.deleteIfExists(path);
         }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -191,18 +190,36 @@ class NioListenerTest {
         service.listenSockets().close();
     }
 
-    /** A replaced status channel is watched; the old one is no longer read. */
+    /** A replaced status channel is watched; the old one is no longer read, even while still open. */
     @Test
     void restartWatchesTheNewChannel() throws Exception {
         ServiceRuntime service = open("r unix - n n - 2 x");
         listener.watch(service, recorder);
         var old = service.statusChannel();
         service.setStatusChannel(listener.openStatusChannel());
-        old.close();
         listener.watch(service, recorder);
+        old.childEnd().write(ByteBuffer.wrap(new StatusRecord(4, 1, 1).toBytes()));
         service.statusChannel().childEnd().write(ByteBuffer.wrap(new StatusRecord(5, 1, 1).toBytes()));
         assertEquals("record 5 1 1", events.poll(2, TimeUnit.SECONDS));
+        assertNull(events.poll(300, TimeUnit.MILLISECONDS), "nothing read from the old channel");
+        old.close();
         assertNull(events.poll(200, TimeUnit.MILLISECONDS), "no failure reported for the closed channel");
+    }
+
+    /** Unwatching and watching again at once (a policy swap) works: the cancelled keys are flushed. */
+    @Test
+    void watchRightAfterUnwatch() throws Exception {
+        ServiceRuntime service = open("w unix - n n - 2 x");
+        listener.watch(service, recorder);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        listener.execute(() -> {
+            listener.unwatch(service);
+            listener.watch(service, recorder);
+            done.countDown();
+        });
+        assertTrue(done.await(2, TimeUnit.SECONDS));
+        service.statusChannel().childEnd().write(ByteBuffer.wrap(new StatusRecord(6, 1, 0).toBytes()));
+        assertEquals("record 6 1 0", events.poll(2, TimeUnit.SECONDS));
     }
 
     @Test
@@ -217,9 +234,9 @@ class NioListenerTest {
         assertNull(events.poll(100, TimeUnit.MILLISECONDS));
     }
 
-    /** The pair is two connected AF_UNIX stream sockets. */
+    /** The pair is two connected AF_UNIX stream sockets; the children's end is blocking. */
     @Test
-    void statusPairIsConnected() throws Exception {
+    void statusPairIsAConnectedUnixStreamPair() throws Exception {
         var pair = listener.openStatusChannel();
         pair.childEnd().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
         ByteBuffer in = ByteBuffer.allocate(3);
@@ -229,7 +246,13 @@ class NioListenerTest {
         }
         assertFalse(in.hasRemaining());
         assertTrue(pair.childEnd().getRemoteAddress() instanceof UnixDomainSocketAddress);
-        assertEquals(StandardProtocolFamily.UNIX.name(), "UNIX");
+        assertTrue(pair.childEnd().isBlocking());
+        assertFalse(pair.masterEnd().isBlocking());
+        String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + pair.childFd())).toString();
+        String inode = link.substring(link.indexOf('[') + 1, link.indexOf(']'));
+        String type = Files.readAllLines(Path.of("/proc/net/unix")).stream().map(l -> l.trim().split("\\s+"))
+                .filter(f -> f.length > 6 && f[6].equals(inode)).map(f -> f[4]).findFirst().orElse("none");
+        assertEquals("0001", type, "SOCK_STREAM");
         pair.close();
     }
 }

@@ -28,7 +28,8 @@ import org.jmaster.api.spi.Timer;
  *     A cleanup stops process creation, sends SIGTERM to every child, and ends when the last one
  *     is reaped. Postfix waits for ever here; jmaster sends SIGKILL to the children still alive
  *     after the service's stop timeout and names them in a warning. SIGTERM deaths during a
- *     cleanup are not warned about, and no death during a cleanup is a bad start-up.
+ *     cleanup are not warned about, and no death during a cleanup is a bad start-up; the same
+ *     holds for a child the master marked as terminating (its spawner is leaving).
  *
  *     Called on the event-loop thread only.
  * DIAGNOSTICS
@@ -55,12 +56,11 @@ final class Reaping {
             return;
         }
         if (!status.isNormal()) {
-            boolean terminatedByUs = service.isCleaning() && status.kind() == ExitStatus.Kind.KILLED
-                    && status.value() == Spawner.SIGTERM;
-            if (!terminatedByUs) {
+            boolean byMaster = service.isCleaning() || child.isTerminating();
+            if (!(byMaster && status.kind() == ExitStatus.Kind.KILLED && status.value() == Spawner.SIGTERM)) {
                 context.warning("process " + service.path() + " pid " + pid + " " + status);
             }
-            if (child.useCount() == 0 && !service.isThrottled() && !service.isCleaning()) {
+            if (child.useCount() == 0 && !service.isThrottled() && !byMaster) {
                 String message = service.path() + ": bad command startup -- throttling";
                 context.warning(message);
                 service.countBadStartup();

@@ -121,6 +121,18 @@ class PolicyOperationsTest extends PolicyFixture {
                 + child.pid() + " of service 127.0.0.1:10025(127.0.0.1:10025)"), context.warnings);
     }
 
+    /** A child the master marked as terminating (its spawner left) dies quietly and throttles nothing. */
+    @Test
+    void terminatingChildIsNotABadStartup() {
+        ServiceRuntime s = start(SERVICE, true);
+        ChildProcess child = connectAndTake(s);
+        child.setTerminating();
+        exit(s, child, ExitStatus.killed(15));
+        assertTrue(context.warnings.isEmpty(), context.warnings.toString());
+        assertFalse(s.isThrottled());
+        assertTrue(s.isListening());
+    }
+
     /** A failed exec is a bad start-up operators see, with the path in the message. */
     @Test
     void execFailureIsABadStartup() {

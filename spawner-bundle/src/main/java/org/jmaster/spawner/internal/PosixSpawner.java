@@ -82,7 +82,12 @@ public final class PosixSpawner implements Spawner {
         try {
             reaper.watch(pid, onExit);
         } catch (LastErrorException e) {
-            libc.kill(pid, SIGKILL);
+            try {
+                libc.kill(pid, SIGKILL);
+                libc.waitpid(pid, new com.sun.jna.ptr.IntByReference(), 0);
+            } catch (LastErrorException gone) {
+                // nothing left to reap
+            }
             throw new SpawnException("pidfd_open: " + libc.strerror(e.getErrorCode()));
         }
         return new ChildProcess(pid, generation, Instant.now());

@@ -36,7 +36,10 @@ import org.jmaster.api.spi.ExitHandler;
 final class Reaper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("org.jmaster.spawner");
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
-    private static final int EVENT_SIZE = 12; // struct epoll_event is packed on x86-64
+    /** struct epoll_event: packed (12 bytes, data at 4) on x86-64, naturally aligned elsewhere. */
+    private static final boolean PACKED = com.sun.jna.Platform.isIntel() && com.sun.jna.Platform.is64Bit();
+    private static final int EVENT_SIZE = PACKED ? 12 : 16;
+    private static final int DATA_OFFSET = PACKED ? 4 : 8;
     private static final int MAX_EVENTS = 64;
 
     private final LibC libc = LibC.INSTANCE;
@@ -117,7 +120,7 @@ final class Reaper implements AutoCloseable {
     private void add(int fd, int pid) {
         Memory event = new Memory(EVENT_SIZE);
         event.setInt(0, LibC.EPOLLIN);
-        event.setLong(4, pid);
+        event.setLong(DATA_OFFSET, pid);
         libc.epoll_ctl(epoll, LibC.EPOLL_CTL_ADD, fd, event);
     }
 
@@ -135,7 +138,7 @@ final class Reaper implements AutoCloseable {
                 return;
             }
             for (int i = 0; i < ready; i++) {
-                int pid = (int) events.getLong((long) i * EVENT_SIZE + 4);
+                int pid = (int) events.getLong((long) i * EVENT_SIZE + DATA_OFFSET);
                 if (pid != 0) {
                     reap(pid);
                 }
@@ -170,7 +173,10 @@ final class Reaper implements AutoCloseable {
         }
     }
 
-    /** Stops the thread; children not yet reaped are no longer followed. */
+    /**
+     * Stops the thread. A child not reaped by now (one that even SIGKILL did not end) is no longer
+     * followed: its handler is told it was killed, so that no table counts it for ever.
+     */
     @Override
     public void close() throws InterruptedException {
         closing = true;
@@ -178,8 +184,10 @@ final class Reaper implements AutoCloseable {
         one.setLong(0, 1);
         libc.write(wakeup, one, 8);
         thread.join(5000);
-        for (Watched child : children.values()) {
-            libc.close(child.pidfd);
+        for (Map.Entry<Integer, Watched> child : children.entrySet()) {
+            LOG.warning("pid " + child.getKey() + " was not reaped; no longer followed");
+            libc.close(child.getValue().pidfd);
+            child.getValue().handler.exited(child.getKey(), ExitStatus.killed(LibC.SIGKILL_NUMBER));
         }
         children.clear();
         libc.close(wakeup);

@@ -2,7 +2,6 @@ package org.jmaster.spawner.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,7 +117,7 @@ class PosixSpawnerTest {
         return spawner.spawn(service, settings, generation, stress, (pid, status) -> exits.add(status));
     }
 
-    private static String link(int pid, int fd) throws IOException {
+    private static String link(long pid, int fd) throws IOException {
         return Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString();
     }
 
@@ -182,7 +181,9 @@ class PosixSpawnerTest {
         Thread.sleep(100);
         String[] fds = new java.io.File("/proc/" + child.pid() + "/fd").list();
         assertEquals(8, fds.length);
-        assertNotEquals(link(child.pid(), 6), link(child.pid(), 7));
+        long self = ProcessHandle.current().pid();
+        assertEquals(link(self, one.fds()[0]), link(child.pid(), 6), "the first socket is fd 6");
+        assertEquals(link(self, fd(second)), link(child.pid(), 7), "the second is fd 7");
     }
 
     /** The exit status reaches the handler; the JVM reaps the child by pid. */
