@@ -150,6 +150,24 @@ public class MasterCfIT extends JmasterTestSupport {
         logs.await("service 127.0.0.1:" + portC + "(", " stopped");
     }
 
+    /** Case 48: a changed inet_interfaces is ignored on reload, with Postfix's two warnings per service. */
+    @Test
+    public void case48_inetInterfacesChangeIsIgnored() throws Exception {
+        int port = freePort();
+        write(port + " inet n - n - 4 echo");
+        master().reload();
+        ServiceRuntime before = runtime(Integer.toString(port));
+        org.osgi.service.cm.Configuration config = configAdmin.getConfiguration("org.jmaster.master", null);
+        java.util.Dictionary<String, Object> settings = config.getProperties();
+        settings.put("inet_interfaces", "all");
+        config.update(settings);
+        logs.await("service " + port + ": ignoring inet_interfaces change");
+        logs.await("to change inet_interfaces, stop and start jmaster");
+        assertEquals(List.of("127.0.0.1:" + port), runtime(Integer.toString(port)).listenSockets().addresses());
+        assertTrue(before == runtime(Integer.toString(port)));
+        assertEquals("kept", echo(port, "kept"));
+    }
+
     /** Case 40: wakeup N: a trigger at start and every N s, through the service's own endpoint. */
     @Test
     public void case40_wakeupTriggersAtStartAndPeriodically() throws Exception {

@@ -50,6 +50,7 @@ final class Endpoints {
     }
 
     static ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException {
+        directory(settings.queueDirectory().resolve("pid"), "rwxr-xr-x");
         switch (definition.type()) {
             case INET:
                 return inet(definition, settings, backlog);
@@ -99,7 +100,6 @@ final class Endpoints {
     private static ListenSockets unix(ServiceDefinition definition, MasterSettings settings, int backlog)
             throws IOException {
         Path queue = settings.queueDirectory();
-        directory(queue.resolve("pid"), "rwxr-xr-x");
         Path dir = definition.isPrivate() ? directory(queue.resolve("private"), "rwx------")
                 : directory(queue.resolve("public"), "rwx--x---");
         Path path = dir.resolve(definition.name());
