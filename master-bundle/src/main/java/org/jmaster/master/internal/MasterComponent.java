@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.jmaster.api.Master;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceRuntime;
@@ -43,6 +41,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = MasterConfiguration.class)
 public final class MasterComponent implements ServiceTable, Master {
     private final Supervisor supervisor;
+    private final Jmx jmx;
     /** The settings as configured; the supervisor keeps some of the old values until a restart. */
     private volatile MasterSettings requested;
     private MasterCfWatch watch;
@@ -52,6 +51,9 @@ public final class MasterComponent implements ServiceTable, Master {
     public MasterComponent(Map<String, Object> properties) {
         requested = settings(properties, MasterSettings.defaults());
         supervisor = new Supervisor(requested, Clock.SYSTEM);
+        jmx = new Jmx(supervisor);
+        supervisor.setObserver(jmx);
+        jmx.start(new MasterControl(this));
         Supervisor.LOG.info("daemon started -- version " + Supervisor.VERSION + ", configuration "
                 + requested.configDirectory());
         supervisor.submit(supervisor::load);
@@ -93,24 +95,22 @@ public final class MasterComponent implements ServiceTable, Master {
 
     @Override
     public void reload() {
-        if (!supervisor.canRun()) {
-            throw new IllegalStateException("the master cannot reload now: its policy or listener bundle is not active");
-        }
-        CountDownLatch done = new CountDownLatch(1);
-        supervisor.submit(() -> {
-            try {
-                supervisor.reload(requested);
-            } finally {
-                done.countDown();
-            }
-        });
         try {
-            if (!done.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the reload did not finish within 30 s");
-            }
+            supervisor.call(() -> {
+                supervisor.reload(requested);
+                return null;
+            }, 30_000);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the reload did not finish within 30 s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the reload failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the reload", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -155,6 +155,7 @@ public final class MasterComponent implements ServiceTable, Master {
             supervisor.close();
             supervisor.services.closeAll();
         }
+        jmx.stop();
     }
 
     Supervisor supervisor() {

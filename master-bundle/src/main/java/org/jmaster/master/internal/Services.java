@@ -238,12 +238,15 @@ final class Services {
         same.removing = false;
         ServiceRuntime service = same.runtime;
         MasterSettings settings = supervisor.settings();
+        int oldLimit = service.processLimit();
         service.setDefinition(entry.definition, settings.commandPath(entry.definition.command().get(0)));
         configure(service, settings);
         same.awaitingFirstSpawn = entry.definition.isConditionalWakeup();
+        supervisor.observer().processLimitChanged(service, oldLimit, service.processLimit());
         restart(service);
         supervisor.policy().availListen(service, supervisor);
         supervisor.info("service " + service + " restarted: " + entry.definition);
+        supervisor.event(service, ServiceEvent.RESTARTED, "service " + service + " restarted: " + entry.definition);
         return same;
     }
 
@@ -278,6 +281,7 @@ final class Services {
         supervisor.listener().watch(service, supervisor);
         supervisor.policy().availListen(service, supervisor);
         supervisor.info("service " + service + " started: " + definition + " on " + sockets.addresses());
+        supervisor.observer().added(service);
         wakeups.init(managed);
         return managed;
     }
@@ -374,6 +378,7 @@ final class Services {
         supervisor.listener().unwatch(service);
         close(service.statusChannel());
         close(service.listenSockets());
+        supervisor.observer().removed(service);
         supervisor.info("service " + service + " stopped");
     }
 

@@ -1,6 +1,5 @@
 package org.jmaster.master.internal;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +62,8 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     /** Deaths reported by the spawner and not yet handled on the loop, by pid. */
     private final Map<Integer, ExitStatus> deaths = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
-    private final List<EventSink> sinks = new ArrayList<>();
+    private volatile Observer observer = new Observer() {
+    };
     private volatile ProcessPolicy policy;
     private volatile Listener listener;
     private volatile Spawner spawner;
@@ -72,9 +72,19 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     private boolean watching;
     private boolean closed;
 
-    /** Receives what happens to services (JMX). */
-    interface EventSink {
-        void event(ServiceRuntime service, ServiceEvent event, String message);
+    /** Told what happens to services (the JMX face), on the loop with the lock held. */
+    interface Observer {
+        default void added(ServiceRuntime service) {
+        }
+
+        default void removed(ServiceRuntime service) {
+        }
+
+        default void event(ServiceRuntime service, ServiceEvent event, String message) {
+        }
+
+        default void processLimitChanged(ServiceRuntime service, int old, int now) {
+        }
     }
 
     /** A policy timer the master can cancel when the policy or the listener goes away. */
@@ -169,10 +179,34 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         return generation;
     }
 
-    void addSink(EventSink sink) {
-        synchronized (lock) {
-            sinks.add(sink);
+    void setObserver(Observer observer) {
+        this.observer = observer;
+    }
+
+    Observer observer() {
+        return observer;
+    }
+
+    /**
+     * Runs the task on the event loop and waits for its result.
+     *
+     * @throws IllegalStateException when the master cannot act now (no policy or listener)
+     * @throws java.util.concurrent.ExecutionException with what the task threw
+     * @throws java.util.concurrent.TimeoutException when it did not run within the time
+     */
+    <T> T call(java.util.concurrent.Callable<T> task, long millis) throws Exception {
+        if (!canRun()) {
+            throw new IllegalStateException("the master cannot act now: its policy or listener bundle is not active");
         }
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        submit(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | LinkageError e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     // ---- collaborators, on DS threads
@@ -450,9 +484,7 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     @Override
     public void event(ServiceRuntime service, ServiceEvent event, String message) {
         LOG.fine(() -> event.notificationType() + ": " + message);
+        observer.event(service, event, message);
         services.event(service, event);
-        for (EventSink sink : sinks) {
-            sink.event(service, event, message);
-        }
     }
 }

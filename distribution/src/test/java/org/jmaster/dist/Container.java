@@ -1,0 +1,193 @@
+package org.jmaster.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * The distribution as an operator runs it: copied somewhere else (it is relocatable), started with
+ * bin/jmaster start, stopped with bin/jmaster stop; reached through its JMX port on 127.0.0.1. On
+ * close it checks that the JVM and every child it had are gone.
+ */
+final class Container implements AutoCloseable {
+    final Path home;
+    final int jmxPort;
+    private final Map<String, String> environment = new HashMap<>();
+    private final Set<Long> children = new HashSet<>();
+    private long pid;
+    private JMXConnector connector;
+
+    Container(Path parent) throws IOException {
+        home = parent.resolve("jmaster");
+        copy(Path.of(System.getProperty("jmaster.distribution")), home);
+        jmxPort = freePort();
+        environment.put("JMASTER_JMX_PORT", Integer.toString(jmxPort));
+    }
+
+    /** Moves the example echo service to a free port; returns the port. */
+    int moveEcho() throws IOException {
+        int port = freePort();
+        Path cfg = home.resolve("etc/org.jmaster.service-echo.cfg");
+        Files.writeString(cfg, Files.readString(cfg).replace("127.0.0.1:10007", "127.0.0.1:" + port));
+        return port;
+    }
+
+    /** Adds lines to etc/master.cf. */
+    void masterCf(String... lines) throws IOException {
+        Files.writeString(home.resolve("etc/master.cf"), String.join("\n", lines) + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    void environment(String name, String value) {
+        environment.put(name, value);
+    }
+
+    /** bin/jmaster start, then waits for the master and the named services. */
+    Container start(String... services) throws Exception {
+        String out = bin("start");
+        assertTrue(out.startsWith("jmaster started"), out);
+        pid = Long.parseLong(Files.readString(home.resolve("data/jmaster.pid")).trim());
+        await("the master starts", 30_000, () -> log().contains("daemon started"));
+        for (String service : services) {
+            await("service " + service + " starts", 30_000, () -> log().contains("service " + service + "("));
+        }
+        return this;
+    }
+
+    String bin(String command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/jmaster").toString(), command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+
+    String log() {
+        try {
+            Path log = home.resolve("log/jmaster.log");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    /** A JMX connection without credentials. */
+    MBeanServerConnection jmx() throws Exception {
+        if (connector == null) {
+            connector = connect(null);
+        }
+        return connector.getMBeanServerConnection();
+    }
+
+    JMXConnector connect(String[] credentials) throws IOException {
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        Map<String, Object> env = new HashMap<>();
+        if (credentials != null) {
+            env.put(JMXConnector.CREDENTIALS, credentials);
+        }
+        return JMXConnectorFactory.connect(url, env);
+    }
+
+    /** The children of the container's JVM now; all of them are checked to be gone at close. */
+    List<ProcessHandle> children() {
+        List<ProcessHandle> live = ProcessHandle.of(pid).map(p -> p.children().collect(Collectors.toList()))
+                .orElse(List.of());
+        live.forEach(p -> children.add(p.pid()));
+        return live;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the container", e);
+        }
+    }
+
+    private void stop() throws IOException, InterruptedException {
+        children();
+        if (connector != null) {
+            connector.close();
+        }
+        if (pid != 0) {
+            String out = bin("stop");
+            assertTrue(out.contains("jmaster stopped"), out);
+            assertTrue(ProcessHandle.of(pid).isEmpty(), "the JVM is gone");
+            List<Long> left = children.stream().filter(c -> ProcessHandle.of(c).isPresent()).collect(Collectors.toList());
+            left.forEach(c -> ProcessHandle.of(c).ifPresent(ProcessHandle::destroyForcibly));
+            assertEquals(List.of(), left, "children left behind");
+        }
+    }
+
+    static String echo(int port, String line) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void await(String what, long millis, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("timed out after " + millis + " ms waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            List<Path> all = files.collect(Collectors.toCollection(ArrayList::new));
+            for (Path file : all) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package org.jmaster.master.internal;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.AttributeChangeNotification;
+import javax.management.JMException;
+import javax.management.MBeanNotificationInfo;
+import javax.management.MBeanServer;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.CompositeDataSupport;
+import javax.management.openmbean.CompositeType;
+import javax.management.openmbean.OpenDataException;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.SimpleType;
+import org.jmaster.api.ServiceEvent;
+import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.jmx.MasterMXBean;
+import org.jmaster.api.jmx.ServiceMXBean;
+
+/**
+ * NAME
+ *     Jmx - the master's MBeans in the platform MBean server
+ * SUMMARY
+ *     start() / stop()             the Master MBean, and every service MBean at stop
+ *     added(service) / removed(service)   a service MBean per service, while it exists
+ *     event(service, event, text)  a notification from the service's MBean
+ * DESCRIPTION
+ *     org.jmaster:type=Master, and org.jmaster:type=Service,name="<service>/<type>" per service
+ *     (a second service with the same name and type, under another endpoint, gets an endpoint key
+ *     too). Notifications carry a CompositeData: service, time, event, message and the process
+ *     counts, so that clients need none of jmaster's classes; ProcessLimit changes are
+ *     jmx.attribute.change notifications. The MBeans are registered by this component, in the
+ *     platform MBean server, which Felix's and Karaf's JMX connectors both serve.
+ */
+final class Jmx implements Supervisor.Observer {
+    static final String NOTIFICATION_TYPE_NAME = "org.jmaster.ServiceNotification";
+    private static final String[] ITEMS = {"service", "time", "event", "message", "processLimit", "totalProcesses",
+        "availableProcesses", "throttled", "throttleRemainingSeconds"};
+    private static final CompositeType PAYLOAD = payloadType();
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final Supervisor supervisor;
+    private final ObjectName masterName;
+    private final Map<ServiceRuntime, Registration> services = new IdentityHashMap<>();
+    private final Map<ServiceRuntime, List<Runnable>> cleanupWaiters = new HashMap<>();
+
+    private static final class Registration {
+        final ObjectName name;
+        final ServiceControl control;
+        final NotificationBroadcasterSupport emitter;
+        final AtomicLong sequence = new AtomicLong();
+
+        Registration(ObjectName name, ServiceControl control, NotificationBroadcasterSupport emitter) {
+            this.name = name;
+            this.control = control;
+            this.emitter = emitter;
+        }
+    }
+
+    Jmx(Supervisor supervisor) {
+        this.supervisor = supervisor;
+        try {
+            masterName = new ObjectName(ServiceMXBean.DOMAIN + ":type=Master");
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void start(MasterMXBean master) {
+        register(masterName, new DescribedMBean(master, MasterMXBean.class, new NotificationBroadcasterSupport()));
+    }
+
+    synchronized void stop() {
+        for (Registration registration : services.values()) {
+            unregister(registration.name);
+        }
+        services.clear();
+        unregister(masterName);
+    }
+
+    @Override
+    public synchronized void added(ServiceRuntime service) {
+        String label = label(service);
+        NotificationBroadcasterSupport emitter = new NotificationBroadcasterSupport(notifications());
+        ServiceControl control = new ServiceControl(supervisor, this, service);
+        try {
+            ObjectName name = new ObjectName(ServiceMXBean.DOMAIN + ":type=Service,name=" + ObjectName.quote(label));
+            if (server.isRegistered(name)) {
+                name = new ObjectName(name + ",endpoint=" + ObjectName.quote(service.canonicalName()));
+            }
+            server.registerMBean(new DescribedMBean(control, ServiceMXBean.class, emitter), name);
+            services.put(service, new Registration(name, control, emitter));
+        } catch (JMException | RuntimeException e) {
+            supervisor.warning("service " + service + ": no MBean: " + e);
+        }
+    }
+
+    @Override
+    public synchronized void removed(ServiceRuntime service) {
+        Registration registration = services.remove(service);
+        if (registration != null) {
+            unregister(registration.name);
+        }
+        cleanupWaiters.remove(service);
+    }
+
+    @Override
+    public void event(ServiceRuntime service, ServiceEvent event, String message) {
+        Registration registration;
+        List<Runnable> waiters = null;
+        synchronized (this) {
+            registration = services.get(service);
+            if (event == ServiceEvent.CLEANUP) {
+                waiters = cleanupWaiters.remove(service);
+            }
+        }
+        if (registration != null) {
+            Notification notification = new Notification(event.notificationType(), registration.name,
+                    registration.sequence.incrementAndGet(), System.currentTimeMillis(), message);
+            notification.setUserData(payload(service, event.notificationType(), message));
+            registration.emitter.sendNotification(notification);
+        }
+        if (waiters != null) {
+            waiters.forEach(Runnable::run);
+        }
+    }
+
+    /** How operators name a service: {@code <service>/<type>}. */
+    static String label(ServiceRuntime service) {
+        return service.name() + "/" + service.definition().type().column();
+    }
+
+    /** Runs the task when the service's next cleanup completes. */
+    synchronized void onNextCleanup(ServiceRuntime service, Runnable task) {
+        cleanupWaiters.computeIfAbsent(service, s -> new ArrayList<>()).add(task);
+    }
+
+    @Override
+    public void processLimitChanged(ServiceRuntime service, int old, int now) {
+        Registration registration;
+        synchronized (this) {
+            registration = services.get(service);
+        }
+        if (registration != null && old != now) {
+            AttributeChangeNotification notification = new AttributeChangeNotification(registration.name,
+                    registration.sequence.incrementAndGet(), System.currentTimeMillis(),
+                    "ProcessLimit of " + service + " changed from " + old + " to " + now, "ProcessLimit", "int", old, now);
+            notification.setUserData(payload(service, AttributeChangeNotification.ATTRIBUTE_CHANGE,
+                    notification.getMessage()));
+            registration.emitter.sendNotification(notification);
+        }
+    }
+
+    private CompositeData payload(ServiceRuntime service, String type, String message) {
+        Registration registration = services.get(service);
+        long remaining = registration == null ? 0 : registration.control.getThrottleRemainingSeconds();
+        Object[] values = {label(service), new Date(), type, message,
+            service.processLimit(), service.totalProcesses(), service.availableProcesses(), service.isThrottled(),
+            remaining};
+        try {
+            return new CompositeDataSupport(PAYLOAD, ITEMS, values);
+        } catch (OpenDataException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MBeanNotificationInfo[] notifications() {
+        List<String> types = new ArrayList<>();
+        for (ServiceEvent event : ServiceEvent.values()) {
+            types.add(event.notificationType());
+        }
+        return new MBeanNotificationInfo[] {
+            new MBeanNotificationInfo(types.toArray(new String[0]), Notification.class.getName(),
+                    "What happens to the service; the user data holds the service, the time and the process counts."),
+            new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
+                    AttributeChangeNotification.class.getName(), "ProcessLimit was changed.")};
+    }
+
+    private static CompositeType payloadType() {
+        try {
+            return new CompositeType(NOTIFICATION_TYPE_NAME, "What happened to a service, and its state then", ITEMS,
+                    new String[] {"The service, as <service>/<type>", "When it happened", "The notification type",
+                        "What happened, in words", "The process limit", "Children alive", "Children idle",
+                        "Process creation suspended", "Seconds until the throttle ends"},
+                    new OpenType<?>[] {SimpleType.STRING, SimpleType.DATE, SimpleType.STRING, SimpleType.STRING,
+                        SimpleType.INTEGER, SimpleType.INTEGER, SimpleType.INTEGER, SimpleType.BOOLEAN, SimpleType.LONG});
+        } catch (OpenDataException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void register(ObjectName name, Object mbean) {
+        try {
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(mbean, name);
+        } catch (JMException e) {
+            supervisor.warning("cannot register " + name + ": " + e);
+        }
+    }
+
+    private void unregister(ObjectName name) {
+        try {
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+        } catch (JMException e) {
+            supervisor.warning("cannot unregister " + name + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package org.jmaster.master.internal;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanException;
+import org.jmaster.api.ChildProcess;
+import org.jmaster.api.ServiceEvent;
+import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.jmx.ProcessInfo;
+import org.jmaster.api.jmx.ServiceMXBean;
+
+/**
+ * NAME
+ *     ServiceControl - one service's MBean: what operators read and do
+ * DESCRIPTION
+ *     Attributes are read from the service's runtime view, each a snapshot of one field, from any
+ *     thread. Operations run on the event loop (through the supervisor) and return when done;
+ *     cleanup returns when every child is reaped (bounded by stop_timeout and a margin).
+ * DIAGNOSTICS
+ *     Every failure is an MBeanException whose message is the cause's text, so that remote
+ *     clients need no jmaster class.
+ */
+final class ServiceControl implements ServiceMXBean {
+    private static final long OPERATION_MILLIS = 10_000;
+
+    private final Supervisor supervisor;
+    private final Jmx jmx;
+    private final ServiceRuntime service;
+
+    ServiceControl(Supervisor supervisor, Jmx jmx, ServiceRuntime service) {
+        this.supervisor = supervisor;
+        this.jmx = jmx;
+        this.service = service;
+    }
+
+    ServiceRuntime service() {
+        return service;
+    }
+
+    @Override
+    public String getName() {
+        return service.name();
+    }
+
+    @Override
+    public String getType() {
+        return service.definition().type().column();
+    }
+
+    @Override
+    public String[] getEndpoints() {
+        return service.listenSockets().addresses().toArray(new String[0]);
+    }
+
+    @Override
+    public String[] getCommand() {
+        return service.definition().command().toArray(new String[0]);
+    }
+
+    @Override
+    public int getProcessLimit() {
+        return service.processLimit();
+    }
+
+    @Override
+    public void setProcessLimit(int limit) throws MBeanException {
+        if (limit < 0) {
+            throw new MBeanException(null, "ProcessLimit must be 0 (unlimited) or more, not " + limit);
+        }
+        int old = call(() -> {
+            int before = service.processLimit();
+            service.setProcessLimit(limit);
+            supervisor.policy().availListen(service, supervisor);
+            return before;
+        });
+        jmx.processLimitChanged(service, old, limit);
+    }
+
+    @Override
+    public int getTotalProcesses() {
+        return service.totalProcesses();
+    }
+
+    @Override
+    public int getAvailableProcesses() {
+        return service.availableProcesses();
+    }
+
+    @Override
+    public boolean isListening() {
+        return service.isListening();
+    }
+
+    @Override
+    public boolean isThrottled() {
+        return service.isThrottled();
+    }
+
+    @Override
+    public long getThrottleRemainingSeconds() {
+        if (!service.isThrottled()) {
+            return 0;
+        }
+        return Math.max(0, (service.throttleExpireTime() - supervisor.now() + 999) / 1000);
+    }
+
+    @Override
+    public boolean isStressMode() {
+        return service.stressExpireTime() > supervisor.now();
+    }
+
+    @Override
+    public long getProcessesSpawned() {
+        return service.processesSpawned();
+    }
+
+    @Override
+    public long getRequestsCompleted() {
+        return service.requestsCompleted();
+    }
+
+    @Override
+    public long getBadStartups() {
+        return service.badStartups();
+    }
+
+    @Override
+    public long getThrottleCount() {
+        return service.throttleCount();
+    }
+
+    @Override
+    public long getLimitReachedCount() {
+        return service.limitReachedCount();
+    }
+
+    @Override
+    public List<ProcessInfo> getProcesses() {
+        List<ProcessInfo> rows = new ArrayList<>();
+        for (ChildProcess child : service.children()) {
+            rows.add(new Row(child.pid(), child.generation(), child.state().name(), child.useCount(),
+                    Date.from(child.startTime())));
+        }
+        rows.sort((a, b) -> Long.compare(a.getGeneration(), b.getGeneration()));
+        return rows;
+    }
+
+    @Override
+    public void throttle() throws MBeanException {
+        call(() -> {
+            supervisor.policy().throttleFor(service, service.throttleDelayMillis(), supervisor);
+            return null;
+        });
+    }
+
+    @Override
+    public void throttle(int seconds) throws MBeanException {
+        if (seconds < 1) {
+            throw new MBeanException(null, "seconds must be 1 or more, not " + seconds);
+        }
+        call(() -> {
+            supervisor.policy().throttleFor(service, seconds * 1000L, supervisor);
+            return null;
+        });
+    }
+
+    @Override
+    public void unthrottle() throws MBeanException {
+        call(() -> {
+            supervisor.policy().unthrottle(service, supervisor);
+            return null;
+        });
+    }
+
+    @Override
+    public void restart() throws MBeanException {
+        call(() -> {
+            supervisor.services.restart(service);
+            supervisor.policy().availListen(service, supervisor);
+            supervisor.event(service, ServiceEvent.RESTARTED, "service " + service + " restarted by an operator");
+            return null;
+        });
+    }
+
+    @Override
+    public void cleanup() throws MBeanException {
+        CountDownLatch done = new CountDownLatch(1);
+        jmx.onNextCleanup(service, done::countDown);
+        call(() -> {
+            supervisor.policy().cleanup(service, supervisor);
+            return null;
+        });
+        try {
+            long millis = service.stopTimeoutMillis() + 5000;
+            if (!done.await(millis, TimeUnit.MILLISECONDS)) {
+                throw new MBeanException(null, "cleanup of " + service + " did not finish within " + millis + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MBeanException(null, "interrupted while waiting for the cleanup of " + service);
+        }
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> task) throws MBeanException {
+        try {
+            return supervisor.call(() -> {
+                if (!supervisor.services.isCurrent(service)) {
+                    throw new IllegalStateException("service " + service + " is no longer configured");
+                }
+                return task.call();
+            }, OPERATION_MILLIS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MBeanException(null, e.getCause().toString());
+        } catch (Exception e) {
+            throw new MBeanException(null, e.toString());
+        }
+    }
+
+    /** A row of the Processes attribute. */
+    static final class Row implements ProcessInfo {
+        private final int pid;
+        private final long generation;
+        private final String state;
+        private final int useCount;
+        private final Date startTime;
+
+        Row(int pid, long generation, String state, int useCount, Date startTime) {
+            this.pid = pid;
+            this.generation = generation;
+            this.state = state;
+            this.useCount = useCount;
+            this.startTime = startTime;
+        }
+
+        @Override
+        public int getPid() {
+            return pid;
+        }
+
+        @Override
+        public long getGeneration() {
+            return generation;
+        }
+
+        @Override
+        public String getState() {
+            return state;
+        }
+
+        @Override
+        public int getUseCount() {
+            return useCount;
+        }
+
+        @Override
+        public Date getStartTime() {
+            return new Date(startTime.getTime());
+        }
+    }
+}
