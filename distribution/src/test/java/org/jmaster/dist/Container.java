@@ -38,6 +38,8 @@ final class Container implements AutoCloseable {
     final Path home;
     final int jmxPort;
     private final Map<String, String> environment = new HashMap<>();
+    /** Run bin/jmaster as this uid and gid (through setpriv), or as the test's user when null. */
+    private String[] user;
     private final Set<Long> children = new HashSet<>();
     private long pid;
     private JMXConnector connector;
@@ -67,6 +69,13 @@ final class Container implements AutoCloseable {
         environment.put(name, value);
     }
 
+    /** From now on bin/jmaster runs as this user, who gets the copy of the distribution. */
+    void runAs(String name) throws Exception {
+        user = new String[] {id("-u", name), id("-g", name)};
+        Process chown = new ProcessBuilder("chown", "-R", name, home.getParent().toString()).inheritIO().start();
+        assertEquals(0, chown.waitFor());
+    }
+
     /** bin/jmaster start, then waits for the master and the named services. */
     Container start(String... services) throws Exception {
         String out = bin("start");
@@ -80,12 +89,25 @@ final class Container implements AutoCloseable {
     }
 
     String bin(String command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/jmaster").toString(), command).redirectErrorStream(true);
+        List<String> argv = new ArrayList<>();
+        if (user != null) {
+            argv.addAll(List.of("setpriv", "--reuid=" + user[0], "--regid=" + user[1], "--clear-groups", "--"));
+        }
+        argv.add(home.resolve("bin/jmaster").toString());
+        argv.add(command);
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         return out;
+    }
+
+    private static String id(String option, String name) throws Exception {
+        Process id = new ProcessBuilder("id", option, name).start();
+        String value = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, id.waitFor(), "id " + option + " " + name);
+        return value;
     }
 
     String log() {

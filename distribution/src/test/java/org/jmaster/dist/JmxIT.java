@@ -94,6 +94,24 @@ class JmxIT {
         }
     }
 
+    /** As a normal user the distribution serves too: nothing in it needs root. */
+    @Test
+    void runsAsANormalUser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can switch to another user; as a normal user every other test shows it");
+        try (Container c = new Container(dir)) {
+            int port = c.moveEcho();
+            c.runAs("nobody");
+            c.start("127.0.0.1:" + port);
+            assertEquals("unprivileged", echo(port, "unprivileged"));
+            String uid = Files.readAllLines(Path.of("/proc/" + c.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+            assertEquals("65534", uid.split("\\s+")[1]);
+            assertEquals(uid, Files.readAllLines(Path.of("/proc/" + c.children().get(0).pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow(), "the child runs as the master does");
+        }
+    }
+
     /** Every attribute reads; every operation acts on the real children. */
     @Test
     void attributesAndOperationsActOnRealChildren() throws Exception {

@@ -17,4 +17,15 @@ public interface MasterMXBean {
     @Description("Re-reads org.jmaster.master, master.cf and the service configurations, as Postfix's reload:"
             + " new services start, every other one is restarted gracefully, removed ones stop.")
     void reload() throws MBeanException;
+
+    @Description("Replaces the policy, nio or spawner bundle (or the child runtime) with a new jar while every"
+            + " service keeps its listen sockets; clients wait, none is refused. Returns what was done.")
+    String updateBundle(
+            @Description("The bundle: org.jmaster.policy, org.jmaster.nio, org.jmaster.spawner or org.jmaster.child")
+            String bundle,
+            @Description("Where the new jar is, as a URL: file:/path/to/policy-bundle.jar") String location)
+            throws MBeanException;
+
+    @Description("Refreshes the bundles that still have old revisions after updates; returns when done.")
+    void refreshBundles() throws MBeanException;
 }

@@ -48,12 +48,12 @@ public final class MasterComponent implements ServiceTable, Master {
 
     /** Starts the master with its configuration, and the services of its master.cf. */
     @Activate
-    public MasterComponent(Map<String, Object> properties) {
+    public MasterComponent(Map<String, Object> properties, org.osgi.framework.BundleContext context) {
         requested = settings(properties, MasterSettings.defaults());
         supervisor = new Supervisor(requested, Clock.SYSTEM);
         jmx = new Jmx(supervisor);
         supervisor.setObserver(jmx);
-        jmx.start(new MasterControl(this));
+        jmx.start(new MasterControl(this, context));
         Supervisor.LOG.info("daemon started -- version " + Supervisor.VERSION + ", configuration "
                 + requested.configDirectory());
         supervisor.submit(supervisor::load);

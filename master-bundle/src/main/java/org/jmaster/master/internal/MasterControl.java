@@ -1,15 +1,38 @@
 package org.jmaster.master.internal;
 
+import java.io.InputStream;
+import java.net.URL;
+import java.util.Date;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanException;
 import org.jmaster.api.Master;
 import org.jmaster.api.jmx.MasterMXBean;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
 
-/** The Master MBean: the service list, the generation counter, the version, and reload. */
+/**
+ * NAME
+ *     MasterControl - the Master MBean
+ * DESCRIPTION
+ *     The service list, the generation counter, the version, reload, and the hot swap of the
+ *     bundles whose state the master keeps (policy, nio, spawner) or that hold none (the child
+ *     runtime). The master and api bundles cannot be swapped from here: the master holds the
+ *     services, and updating it from its own MBean would stop the caller.
+ */
 final class MasterControl implements MasterMXBean {
-    private final Master master;
+    private static final Set<String> SWAPPABLE = Set.of("org.jmaster.policy", "org.jmaster.nio", "org.jmaster.spawner",
+            "org.jmaster.child");
 
-    MasterControl(Master master) {
+    private final Master master;
+    private final BundleContext context;
+
+    MasterControl(Master master, BundleContext context) {
         this.master = master;
+        this.context = context;
     }
 
     @Override
@@ -25,6 +48,51 @@ final class MasterControl implements MasterMXBean {
     @Override
     public String getVersion() {
         return Supervisor.VERSION;
+    }
+
+    @Override
+    public String updateBundle(String name, String location) throws MBeanException {
+        if (!SWAPPABLE.contains(name)) {
+            throw new MBeanException(null, "only " + new java.util.TreeSet<>(SWAPPABLE) + " can be updated while jmaster"
+                    + " runs, not " + name);
+        }
+        Bundle bundle = null;
+        for (Bundle b : context.getBundles()) {
+            if (name.equals(b.getSymbolicName())) {
+                bundle = b;
+            }
+        }
+        if (bundle == null) {
+            throw new MBeanException(null, "no bundle " + name + " is installed");
+        }
+        try (InputStream jar = new URL(location).openStream()) {
+            bundle.update(jar);
+        } catch (Exception e) {
+            throw new MBeanException(null, "updating " + name + " from " + location + ": " + e);
+        }
+        return name + " " + bundle.getVersion() + " updated from " + location + ", state "
+                + (bundle.getState() == Bundle.ACTIVE ? "ACTIVE" : Integer.toString(bundle.getState()))
+                + ", last modified " + new Date(bundle.getLastModified()).toInstant();
+    }
+
+    @Override
+    public void refreshBundles() throws MBeanException {
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(null, event -> {
+                if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                    done.countDown();
+                }
+            });
+            if (!done.await(60, TimeUnit.SECONDS)) {
+                throw new MBeanException(null, "the refresh did not finish within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MBeanException(null, "interrupted while refreshing");
+        } catch (RuntimeException e) {
+            throw new MBeanException(null, e.toString());
+        }
     }
 
     @Override

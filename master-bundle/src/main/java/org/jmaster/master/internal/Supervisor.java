@@ -216,6 +216,7 @@ final class Supervisor implements PolicyContext, ListenerEvents {
             stopWatching();
             policy = p;
         }
+        arrived("policy", p);
         kick();
     }
 
@@ -224,6 +225,7 @@ final class Supervisor implements PolicyContext, ListenerEvents {
             if (policy == p) {
                 stopWatching();
                 policy = null;
+                left("policy");
             }
         }
     }
@@ -233,6 +235,7 @@ final class Supervisor implements PolicyContext, ListenerEvents {
             stopWatching();
             listener = l;
         }
+        arrived("listener", l);
         kick();
     }
 
@@ -241,8 +244,25 @@ final class Supervisor implements PolicyContext, ListenerEvents {
             if (listener == l) {
                 stopWatching();
                 listener = null;
+                left("listener");
             }
         }
+    }
+
+    private void left(String what) {
+        if (!closed) {
+            LOG.info("the " + what + " left: services keep their sockets; clients wait until it is back");
+        }
+    }
+
+    private void arrived(String what, Object component) {
+        LOG.info("the " + what + " arrived: " + component.getClass().getName() + " from bundle "
+                + bundleOf(component.getClass()));
+    }
+
+    private static String bundleOf(Class<?> type) {
+        org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(type);
+        return bundle == null ? "(none)" : bundle.getSymbolicName() + " " + bundle.getVersion() + " #" + bundle.getBundleId();
     }
 
     /**
@@ -255,6 +275,7 @@ final class Supervisor implements PolicyContext, ListenerEvents {
             previous = spawner;
             spawner = s;
         }
+        arrived("spawner", s);
         submit(previous == null ? services::applyListening : services::retireChildren);
     }
 
@@ -265,6 +286,10 @@ final class Supervisor implements PolicyContext, ListenerEvents {
                 return;
             }
             spawner = null;
+            if (!closed) {
+                LOG.info("the spawner left: its children finish their request and exit; clients wait until a spawner"
+                        + " is back");
+            }
         }
         submit(services::retireChildren);
     }

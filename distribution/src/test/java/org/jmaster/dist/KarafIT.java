@@ -1,0 +1,212 @@
+package org.jmaster.dist;
+
+import static org.jmaster.dist.Container.await;
+import static org.jmaster.dist.Container.echo;
+import static org.jmaster.dist.Container.freePort;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jmaster feature in a stock Apache Karaf 4.4.10, offline, driven as an administrator drives
+ * it: feature:repo-add and feature:install through bin/client, a service configured with
+ * config:edit, an echo through a real child, and the service MBean read through Karaf's JMX
+ * connector with Karaf's credentials, its ACL refusing a viewer's throttle.
+ */
+class KarafIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void featureInstallsConfiguresServesAndIsManaged() throws Exception {
+        Path karaf = dir.resolve("karaf");
+        copy(Path.of(System.getProperty("jmaster.karaf")), karaf);
+        int ssh = freePort();
+        int registry = freePort();
+        int rmiServer = freePort();
+        int port = freePort();
+        configure(karaf, ssh, registry, rmiServer);
+        Path libexec = Files.createDirectories(dir.resolve("libexec"));
+        Path echoLauncher = libexec.resolve("echo");
+        Files.writeString(echoLauncher, "#!/bin/sh\nexec " + System.getProperty("java.home") + "/bin/java -Xrs"
+                + " -XX:+DisableAttachMechanism -XX:+UseSerialGC -cp " + System.getProperty("jmaster.jar.child-runtime") + ":"
+                + System.getProperty("jmaster.jar.jna") + " org.jmaster.child.echo.EchoServer \"$@\"\n");
+        Files.setPosixFilePermissions(echoLauncher, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        run(karaf, "bin/start");
+        List<Long> children = new ArrayList<>();
+        try {
+            String out = client(karaf, ssh,
+                    "feature:repo-add file:" + System.getProperty("jmaster.features"),
+                    "feature:install --no-auto-refresh jmaster",
+                    "config:edit org.jmaster.master",
+                    "config:property-set queue_directory " + dir.resolve("queue"),
+                    "config:property-set daemon_directory " + libexec,
+                    "config:property-set inet_interfaces loopback-only",
+                    "config:update",
+                    "config:edit --factory --alias echo org.jmaster.service",
+                    "config:property-set service 127.0.0.1:" + port,
+                    "config:property-set type inet",
+                    "config:property-set private n",
+                    "config:property-set unpriv n",
+                    "config:property-set maxproc 2",
+                    "config:property-set command echo",
+                    "config:update",
+                    "bundle:list -s -t 0");
+            assertTrue(out.contains("org.jmaster.master"), out);
+            Path log = karaf.resolve("data/log/karaf.log");
+            System.out.println("bin/client:\n" + out);
+            try {
+                await("the echo service", 60_000, () -> read(log).contains("service 127.0.0.1:" + port + "("));
+            } catch (AssertionError e) {
+                System.out.println("karaf.log:\n" + read(log));
+                throw e;
+            }
+            assertEquals("from karaf", echo(port, "from karaf"), out + read(log));
+            long karafPid = karafPid(karaf).orElseThrow();
+            ProcessHandle.of(karafPid).ifPresent(p -> p.children().forEach(c -> children.add(c.pid())));
+
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + rmiServer + "/jndi/rmi://127.0.0.1:"
+                    + registry + "/karaf-root");
+            ObjectName service = JmxIT.service("127.0.0.1:" + port + "/inet");
+            try (JMXConnector admin = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS,
+                    new String[] {"karaf", "karaf"}))) {
+                MBeanServerConnection jmx = admin.getMBeanServerConnection();
+                assertEquals(1L, jmx.getAttribute(service, "RequestsCompleted"));
+                assertEquals(2, jmx.getAttribute(service, "ProcessLimit"));
+                jmx.invoke(service, "throttle", new Object[] {1}, new String[] {"int"});
+            }
+            try (JMXConnector viewer = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS,
+                    new String[] {"watcher", "watcher"}))) {
+                MBeanServerConnection jmx = viewer.getMBeanServerConnection();
+                assertEquals(1, jmx.getAttribute(service, "TotalProcesses"));
+                SecurityException refused = assertThrows(SecurityException.class,
+                        () -> jmx.invoke(service, "cleanup", null, null));
+                assertTrue(refused.getMessage().contains("Insufficient roles"), refused.getMessage());
+            }
+        } finally {
+            run(karaf, "bin/stop");
+            await("Karaf stops", 60_000, () -> karafPid(karaf).isEmpty());
+        }
+        for (long child : children) {
+            assertTrue(ProcessHandle.of(child).isEmpty(), "child " + child + " left behind");
+        }
+    }
+
+    /** Offline: the local Maven repository, and one holding this build's bundles; free ports; users. */
+    private void configure(Path karaf, int ssh, int registry, int rmiServer) throws IOException {
+        Path repository = dir.resolve("repository");
+        String version = System.getProperty("jmaster.version");
+        for (String artifact : List.of("api-bundle", "policy-bundle", "nio-bundle", "spawner-bundle", "master-bundle",
+                "child-runtime")) {
+            Path target = repository.resolve("org/jmaster/" + artifact + "/" + version + "/" + artifact + "-" + version + ".jar");
+            Files.createDirectories(target.getParent());
+            Files.copy(Path.of(System.getProperty("jmaster.jar." + artifact)), target);
+        }
+        String karafVersion = System.getProperty("jmaster.karaf.version");
+        for (String artifact : List.of("org.apache.karaf.scr.management", "org.apache.karaf.scr.state")) {
+            Path target = repository.resolve("org/apache/karaf/scr/" + artifact + "/" + karafVersion + "/" + artifact + "-"
+                    + karafVersion + ".jar");
+            Files.createDirectories(target.getParent());
+            Files.copy(Path.of(System.getProperty("jmaster.karaf.offline"), artifact + "-" + karafVersion + ".jar"), target);
+        }
+        Path mvn = karaf.resolve("etc/org.ops4j.pax.url.mvn.cfg");
+        String text = Files.readString(mvn);
+        text = text.replaceAll("(?m)^org\\.ops4j\\.pax\\.url\\.mvn\\.repositories=(.*\\\\\\n)*.*$",
+                "org.ops4j.pax.url.mvn.repositories=");
+        text = text.replace("${karaf.base.uri}${karaf.default.repository}@id=child.system.repository@snapshots",
+                "${karaf.base.uri}${karaf.default.repository}@id=child.system.repository@snapshots, \\\n    "
+                        + repository.toUri() + "@id=jmaster@snapshots");
+        text += "\norg.ops4j.pax.url.mvn.localRepository=" + System.getProperty("maven.repo.local")
+                + "\norg.ops4j.pax.url.mvn.offline=true\n";
+        Files.writeString(mvn, text);
+        replace(karaf.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = 8101", "sshPort = " + ssh);
+        replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = 1099", "rmiRegistryPort = " + registry);
+        replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort = 44444", "rmiServerPort = " + rmiServer);
+        Path users = karaf.resolve("etc/users.properties");
+        replace(users, "#karaf = karaf,_g_:admingroup", "karaf = karaf,_g_:admingroup");
+        replace(users, "#_g_\\:admingroup", "_g_\\:admingroup");
+        Files.writeString(users, Files.readString(users) + "watcher = watcher,viewer\n");
+    }
+
+    private static void replace(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        assertTrue(text.contains(from), file + " has no " + from);
+        Files.writeString(file, text.replace(from, to));
+    }
+
+    /**
+     * Runs the commands in one batch session of bin/client: it reads them all, runs them in order,
+     * and returns when they are done. (feature:install needs --no-auto-refresh here: the refresh
+     * that installing scr triggers restarts Karaf's shell bundles and ends the session.)
+     */
+    private static String client(Path karaf, int ssh, String... commands) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(karaf.resolve("bin/client").toString(), "-a", Integer.toString(ssh),
+                "-u", "karaf", "-p", "karaf", "-r", "60", "-d", "1", "-b").redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process client = builder.start();
+        client.getOutputStream().write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().close();
+        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(client.waitFor(180, TimeUnit.SECONDS), out);
+        assertTrue(!out.contains("Error executing command"), out);
+        return out;
+    }
+
+    private static void run(Path karaf, String script) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(karaf.resolve(script).toString()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("EXTRA_JAVA_OPTS", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        Process process = builder.start();
+        process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    }
+
+    private static Optional<Long> karafPid(Path karaf) {
+        String marker = "-Dkaraf.base=" + karaf;
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                .map(a -> Stream.of(a).anyMatch(marker::equals)).orElse(false)).map(ProcessHandle::pid).findFirst();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.collect(Collectors.toList())) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
