@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.nio.file.Path;
 import org.jmaster.api.spi.SpawnException;
 
@@ -24,6 +25,11 @@ import org.jmaster.api.spi.SpawnException;
  *     A source whose number is itself a target is first moved above the targets, so that no
  *     duplication overwrites a source another one still needs.
  *
+ *     The file actions of a layout (sources and directory) are built once and kept: building them
+ *     costs a dozen library calls, each checking the descriptor limit with a system call, and a
+ *     service's layout only changes when it is restarted. Up to 64 layouts are kept; the oldest
+ *     are destroyed first. A layout that needs moved descriptors is built for one spawn only.
+ *
  *     Not thread-safe: one spawn at a time (the spawner serialises them).
  * DIAGNOSTICS
  *     SpawnException with "fork: <error>", "exec <path>: <error>" or "chdir <dir>: <error>".
@@ -31,7 +37,18 @@ import org.jmaster.api.spi.SpawnException;
 final class PosixSpawn implements AutoCloseable {
     private final LibC libc = LibC.INSTANCE;
     private final Memory attributes = new Memory(LibC.SPAWNATTR_SIZE);
-    private final Memory fileActions = new Memory(LibC.FILE_ACTIONS_SIZE);
+    private final java.util.LinkedHashMap<String, Memory> layouts = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Memory> eldest) {
+            if (size() > 64) {
+                libc.posix_spawn_file_actions_destroy(eldest.getValue());
+                return true;
+            }
+            return false;
+        }
+    };
 
     PosixSpawn() {
         Memory noSignals = new Memory(LibC.SIGSET_SIZE);
@@ -54,22 +71,17 @@ final class PosixSpawn implements AutoCloseable {
      */
     int spawn(String path, String[] argv, String[] envp, String cwd, int[] sources) throws SpawnException {
         int firstFree = 3 + sources.length;
+        boolean direct = Arrays.stream(sources).allMatch(fd -> fd >= firstFree);
+        String layout = Arrays.toString(sources) + cwd;
+        Memory fileActions = direct ? layouts.get(layout) : null;
         int[] moved = new int[sources.length];
-        check(libc.posix_spawn_file_actions_init(fileActions), "posix_spawn_file_actions_init");
         try {
-            check(libc.posix_spawn_file_actions_addopen(fileActions, 0, "/dev/null", LibC.O_RDWR, 0), "addopen");
-            check(libc.posix_spawn_file_actions_adddup2(fileActions, 0, 1), "adddup2");
-            check(libc.posix_spawn_file_actions_adddup2(fileActions, 0, 2), "adddup2");
-            for (int i = 0; i < sources.length; i++) {
-                int source = sources[i];
-                if (source < firstFree) {
-                    source = libc.fcntl(source, LibC.F_DUPFD_CLOEXEC, firstFree);
-                    moved[i] = source;
+            if (fileActions == null) {
+                fileActions = fileActions(sources, cwd, moved);
+                if (direct) {
+                    layouts.put(layout, fileActions);
                 }
-                check(libc.posix_spawn_file_actions_adddup2(fileActions, source, 3 + i), "adddup2");
             }
-            check(libc.posix_spawn_file_actions_addclosefrom_np(fileActions, firstFree), "addclosefrom_np");
-            check(libc.posix_spawn_file_actions_addchdir_np(fileActions, cwd), "addchdir_np");
             IntByReference pid = new IntByReference();
             int error = libc.posix_spawn(pid, path, fileActions, attributes, new StringArray(argv),
                     new StringArray(envp));
@@ -80,13 +92,36 @@ final class PosixSpawn implements AutoCloseable {
         } catch (LastErrorException e) {
             throw new SpawnException("fcntl: " + libc.strerror(e.getErrorCode()));
         } finally {
-            libc.posix_spawn_file_actions_destroy(fileActions);
+            if (!direct && fileActions != null) {
+                libc.posix_spawn_file_actions_destroy(fileActions);
+            }
             for (int fd : moved) {
                 if (fd > 0) {
                     libc.close(fd);
                 }
             }
         }
+    }
+
+    /** The file actions of a layout; sources below the targets are duplicated above them into moved. */
+    private Memory fileActions(int[] sources, String cwd, int[] moved) {
+        int firstFree = 3 + sources.length;
+        Memory actions = new Memory(LibC.FILE_ACTIONS_SIZE);
+        check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+        check(libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", LibC.O_RDWR, 0), "addopen");
+        check(libc.posix_spawn_file_actions_adddup2(actions, 0, 1), "adddup2");
+        check(libc.posix_spawn_file_actions_adddup2(actions, 0, 2), "adddup2");
+        for (int i = 0; i < sources.length; i++) {
+            int source = sources[i];
+            if (source < firstFree) {
+                source = libc.fcntl(source, LibC.F_DUPFD_CLOEXEC, firstFree);
+                moved[i] = source;
+            }
+            check(libc.posix_spawn_file_actions_adddup2(actions, source, 3 + i), "adddup2");
+        }
+        check(libc.posix_spawn_file_actions_addclosefrom_np(actions, firstFree), "addclosefrom_np");
+        check(libc.posix_spawn_file_actions_addchdir_np(actions, cwd), "addchdir_np");
+        return actions;
     }
 
     private String describe(int error, String path, String cwd) {
@@ -110,6 +145,8 @@ final class PosixSpawn implements AutoCloseable {
 
     @Override
     public void close() {
+        layouts.values().forEach(libc::posix_spawn_file_actions_destroy);
+        layouts.clear();
         libc.posix_spawnattr_destroy(attributes);
     }
 }

@@ -1,0 +1,313 @@
+package org.jmaster.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * NAME
+ *     Bench - jmaster beside Postfix's own master, the same service, the same load
+ * SYNOPSIS
+ *     java -cp bench.jar org.jmaster.bench.Bench [--reps 3] [--seconds 10] [--idle-seconds 60]
+ *         [--scale 1000] [--smoke] [--out results.md] DISTRIBUTION_DIR
+ * DESCRIPTION
+ *     Starts Postfix 3.7's master and the jmaster distribution side by side, each with ten services
+ *     from identical master.cf lines (inet on 127.0.0.1, Debian's spawn(8) running /bin/cat), and
+ *     drives them with the same Java client, alternating which one goes first in each repetition.
+ *     Measures steady connections/s and latency at 1, 8 and 32 clients, the master's CPU per
+ *     connection (/proc/<pid>/stat), the makespan of a cold burst of 50 clients at maxproc 4 and
+ *     100, spawn-bound throughput (max_use=1), idle CPU over a minute, resident memory idle, under
+ *     load and with --scale slow clients holding a child each (maxproc 0). Then jmaster alone with
+ *     the Java echo child. Prints medians, the jmaster/Postfix ratios, and writes them to --out.
+ *     Must run as root (spawn(8) is a privileged daemon); binds only 127.0.0.1.
+ */
+public final class Bench {
+    private final Path distribution;
+    private int reps = 3;
+    private double seconds = 10;
+    private double idleSeconds = 60;
+    private int scale = 1000;
+    private boolean smoke;
+    private Path out = Path.of("bench-results.md");
+    private final Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
+    private final List<String> failures = new ArrayList<>();
+
+    private Bench(Path distribution) {
+        this.distribution = distribution;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Bench bench = null;
+        Path distribution = null;
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            if (a.equals("--smoke")) {
+                options.put(a, "true");
+            } else if (a.startsWith("--")) {
+                options.put(a, rest.get(++i));
+            } else {
+                distribution = Path.of(a);
+            }
+        }
+        if (distribution == null) {
+            System.err.println("usage: Bench [--reps N] [--seconds S] [--idle-seconds S] [--scale N] [--smoke] [--out FILE]"
+                    + " DISTRIBUTION_DIR");
+            System.exit(2);
+        }
+        bench = new Bench(distribution);
+        bench.reps = Integer.parseInt(options.getOrDefault("--reps", "3"));
+        bench.seconds = Double.parseDouble(options.getOrDefault("--seconds", "10"));
+        bench.idleSeconds = Double.parseDouble(options.getOrDefault("--idle-seconds", "60"));
+        bench.scale = Integer.parseInt(options.getOrDefault("--scale", "1000"));
+        bench.smoke = options.containsKey("--smoke");
+        bench.out = Path.of(options.getOrDefault("--out", "bench-results.md"));
+        System.exit(bench.run() ? 0 : 1);
+    }
+
+    /** The smoke run of CI: a few seconds, both masters, every connection served. */
+    static List<String> smoke(Path distribution) throws Exception {
+        Bench bench = new Bench(distribution);
+        bench.smoke = true;
+        bench.reps = 1;
+        bench.seconds = 2;
+        bench.out = Files.createTempFile("bench-smoke", ".md");
+        bench.run();
+        return bench.failures;
+    }
+
+    /** The ten master.cf lines of a master, on ports from {@code base}. */
+    static List<String> lines(int[] ports, String command) {
+        List<String> lines = new ArrayList<>();
+        String[] maxproc = {"16", "4", "100", "16", "0", "16", "16", "16", "16", "16"};
+        String[] maxUse = {"100", "100", "100", "1", "100", "100", "100", "100", "100", "100"};
+        for (int i = 0; i < ports.length; i++) {
+            lines.add("127.0.0.1:" + ports[i] + " inet n n n - " + maxproc[i] + " " + command.replace("MAXUSE", maxUse[i]));
+        }
+        return lines;
+    }
+
+    private boolean run() throws Exception {
+        Path dir = Files.createTempDirectory("jmaster-bench-");
+        Path etc = Instances.postfixConfiguration(dir);
+        String spawnCat = "spawn -o max_use=MAXUSE user=nobody argv=/bin/cat";
+        int[] postfixPorts = ports(10);
+        int[] jmasterPorts = ports(10);
+        List<Instances.Master> masters = new ArrayList<>();
+        try (Instances.Master postfix = Instances.postfix(etc, lines(postfixPorts, spawnCat));
+                Instances.Master jmaster = Instances.jmaster(distribution, dir, etc, lines(jmasterPorts, spawnCat), freePort())) {
+            masters.add(postfix);
+            masters.add(jmaster);
+            Map<Instances.Master, int[]> ports = Map.of(postfix, postfixPorts, jmaster, jmasterPorts);
+            for (Instances.Master m : masters) {
+                Load.steady(ports.get(m)[0], 4, smoke ? 0.5 : 2, Long.MAX_VALUE); // warm-up
+            }
+            for (int rep = 0; rep < reps; rep++) {
+                List<Instances.Master> order = rep % 2 == 0 ? masters : List.of(jmaster, postfix);
+                for (int clients : smoke ? new int[] {8} : new int[] {1, 8, 32}) {
+                    for (Instances.Master m : order) {
+                        steady(m, ports.get(m)[0], clients, "steady " + clients);
+                    }
+                }
+                for (int i : smoke ? new int[] {1} : new int[] {1, 2}) {
+                    for (Instances.Master m : order) {
+                        burst(m, ports.get(m)[i], "cold burst 50, maxproc " + (i == 1 ? 4 : 100));
+                    }
+                }
+                for (Instances.Master m : order) {
+                    steady(m, ports.get(m)[3], 8, "spawn-bound");
+                }
+                if (!smoke) {
+                    idle(masters);
+                }
+            }
+            if (!smoke) {
+                for (Instances.Master m : masters) {
+                    scale(m, ports.get(m)[4]);
+                }
+            }
+        }
+        if (!smoke) {
+            javaEcho(dir, etc);
+        }
+        String report = report();
+        System.out.println(report);
+        Files.writeString(out, report);
+        failures.forEach(f -> System.out.println("FAILURE: " + f));
+        return failures.isEmpty();
+    }
+
+    private void steady(Instances.Master m, int port, int clients, String name) throws Exception {
+        double cpu = Proc.cpuSeconds(m.pid());
+        double[] rss = {0};
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                try {
+                    rss[0] = Math.max(rss[0], Proc.rssMiB(m.pid()));
+                    Thread.sleep(200);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        Load.Result r = Load.steady(port, clients, seconds, Long.MAX_VALUE);
+        sampling.set(false);
+        sampler.join();
+        double used = Proc.cpuSeconds(m.pid()) - cpu;
+        record(name + ": connections/s", m, r.perSecond());
+        if (!name.endsWith("spawn-bound")) {
+            record(name + ": p50 ms", m, r.percentileMillis(50));
+            record(name + ": p99 ms", m, r.percentileMillis(99));
+            record(name + ": master CPU µs/connection", m, used * 1e6 / Math.max(1, r.connections));
+            record("RSS MiB under load", m, rss[0]);
+        }
+        check(m, name, r);
+    }
+
+    private void burst(Instances.Master m, int port, String name) throws Exception {
+        m.reload();
+        String marker = "127.0.0.1:" + port;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!Proc.children(m.pid(), marker).isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        Load.Result r = Load.once(port, smoke ? 10 : 50, 0);
+        record(name + ": makespan ms", m, r.seconds * 1000);
+        check(m, name, r);
+    }
+
+    private void idle(List<Instances.Master> masters) throws Exception {
+        Thread.sleep(2000);
+        Map<Instances.Master, double[]> before = new LinkedHashMap<>();
+        for (Instances.Master m : masters) {
+            before.put(m, new double[] {Proc.cpuSeconds(m.pid()), Proc.threadCpuSeconds(m.pid(), "fileinstall")});
+        }
+        Thread.sleep((long) (idleSeconds * 1000));
+        for (Instances.Master m : masters) {
+            double all = Proc.cpuSeconds(m.pid()) - before.get(m)[0];
+            double polling = Proc.threadCpuSeconds(m.pid(), "fileinstall") - before.get(m)[1];
+            record("idle CPU % of a core, 10 services", m, all * 100 / idleSeconds);
+            record("idle CPU % of a core, without FileInstall's polling", m, (all - polling) * 100 / idleSeconds);
+            record("RSS MiB idle", m, Proc.rssMiB(m.pid()));
+        }
+    }
+
+    private void scale(Instances.Master m, int port) throws Exception {
+        double[] peak = {0, 0};
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                try {
+                    peak[0] = Math.max(peak[0], Proc.rssMiB(m.pid()));
+                    peak[1] = Math.max(peak[1], Proc.children(m.pid(), "127.0.0.1:" + port).size());
+                    Thread.sleep(250);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        Load.Result r = Load.once(port, scale, 10_000);
+        sampling.set(false);
+        sampler.join();
+        record("scale: " + scale + " slow clients, maxproc 0: peak children", m, peak[1]);
+        record("scale: RSS MiB at peak", m, peak[0]);
+        record("scale: makespan s", m, r.seconds);
+        check(m, "scale", r);
+    }
+
+    /** jmaster alone with the Java echo child: what a Java user sees. */
+    private void javaEcho(Path dir, Path etc) throws Exception {
+        int[] ports = ports(10);
+        String echo = dir.resolve("jmaster-echo/jmaster/libexec/jmaster-echo") + " -o max_use=MAXUSE";
+        Files.createDirectories(dir.resolve("jmaster-echo"));
+        try (Instances.Master m = Instances.jmaster(distribution, dir.resolve("jmaster-echo"), etc, lines(ports, echo),
+                freePort())) {
+            Load.steady(ports[0], 4, 2, Long.MAX_VALUE);
+            for (int rep = 0; rep < reps; rep++) {
+                for (int clients : new int[] {1, 8, 32}) {
+                    steady(m, ports[0], clients, "Java echo: steady " + clients);
+                }
+                burst(m, ports[1], "Java echo: cold burst 50, maxproc 4");
+                steady(m, ports[3], 8, "Java echo: spawn-bound");
+            }
+        }
+    }
+
+    private void check(Instances.Master m, String name, Load.Result r) {
+        if (r.failures > 0) {
+            failures.add(m.name() + " " + name + ": " + r.failures + " of " + (r.failures + r.connections)
+                    + " connections failed, first " + r.firstFailure);
+        }
+        if (r.connections == 0) {
+            failures.add(m.name() + " " + name + ": no connection served");
+        }
+    }
+
+    private void record(String figure, Instances.Master m, double value) {
+        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).computeIfAbsent(m.name(), n -> new ArrayList<>())
+                .add(value);
+    }
+
+    private String report() throws IOException {
+        StringBuilder text = new StringBuilder();
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
+        text.append("Run ").append(ZonedDateTime.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs (").append(cpu).append("), ").append(reps).append(" repetitions, medians")
+                .append(smoke ? " (smoke run)" : "").append("\n\n");
+        text.append("| figure | Postfix master | jmaster | jmaster/Postfix |\n|---|---:|---:|---:|\n");
+        for (Map.Entry<String, Map<String, List<Double>>> f : figures.entrySet()) {
+            Double p = median(f.getValue().get("postfix"));
+            Double j = median(f.getValue().get("jmaster"));
+            text.append("| ").append(f.getKey()).append(" | ").append(format(p)).append(" | ").append(format(j))
+                    .append(" | ").append(p == null || j == null || p == 0 ? "" : String.format("%.2f", j / p)).append(" |\n");
+        }
+        return text.toString();
+    }
+
+    private static Double median(List<Double> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        DoubleBinaryOperator mean = (a, b) -> (a + b) / 2;
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : mean.applyAsDouble(sorted[sorted.length / 2 - 1], sorted[sorted.length / 2]);
+    }
+
+    private static String format(Double value) {
+        if (value == null) {
+            return "";
+        }
+        return value >= 100 ? String.format("%.0f", value) : value >= 10 ? String.format("%.1f", value)
+                : String.format("%.3f", value);
+    }
+
+    private static int[] ports(int count) throws IOException {
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
+            ports[i] = freePort();
+        }
+        return ports;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
