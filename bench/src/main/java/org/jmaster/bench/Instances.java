@@ -58,6 +58,8 @@ final class Instances {
                 "mydomain = example.test",
                 "inet_interfaces = loopback-only",
                 "inet_protocols = ipv4",
+                // the backlog of a maxproc 0 service (R14): 1000 simultaneous slow clients must fit
+                "default_process_limit = 1000",
                 "maillog_file =",
                 "local_recipient_maps =",
                 ""));
@@ -105,7 +107,8 @@ final class Instances {
         String text = Files.readString(cfg)
                 .replace("queue_directory = ${jmaster.home}/queue", "queue_directory = " + etc.resolveSibling("queue"))
                 .replace("daemon_directory = ${jmaster.home}/libexec", "daemon_directory = " + DAEMONS)
-                .replace("config_directory = /etc/postfix", "config_directory = " + etc);
+                .replace("config_directory = /etc/postfix", "config_directory = " + etc)
+                .replace("default_process_limit = 100", "default_process_limit = 1000");
         Files.writeString(cfg, text);
         ProcessBuilder start = new ProcessBuilder(home.resolve("bin/jmaster").toString(), "start").redirectErrorStream(true);
         start.environment().put("JMASTER_JMX_PORT", Integer.toString(jmxPort));
