@@ -1,0 +1,112 @@
+package org.jmaster.nio.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+import org.jmaster.api.MasterSettings;
+import org.jmaster.api.ServiceDefinition;
+import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.StatusRecord;
+import org.jmaster.api.spi.ListenerEvents;
+
+/**
+ * Bad input, fuzzed: whatever bytes a child writes to its status channel, in whatever pieces, the
+ * listener turns every byte into either a whole record or a discarded fragment (Postfix's "partial
+ * status update"), never throws, and keeps reading the channel.
+ */
+class StatusStreamFuzzTest {
+    private static final AtomicLong BYTES = new AtomicLong();
+    private static final AtomicLong RECORDS = new AtomicLong();
+    private static final AtomicLong FRAGMENTS = new AtomicLong();
+    private final AtomicLong accounted = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private NioListener listener;
+    private ServiceRuntime service;
+    private Path queue;
+
+    @BeforeProperty
+    void open() throws IOException {
+        queue = Files.createTempDirectory("status-fuzz");
+        MasterSettings settings = MasterSettings.parse(Map.of("queue_directory", queue.toString()));
+        listener = new NioListener();
+        ServiceDefinition definition = ServiceDefinition.parse("fuzz unix - n n - 2 x", 100);
+        service = new ServiceRuntime(listener.endpointName(definition, settings), definition, "/bin/true");
+        service.setListenSockets(listener.open(definition, settings, 100));
+        service.setStatusChannel(listener.openStatusChannel());
+        listener.watch(service, new ListenerEvents() {
+            @Override
+            public void listenReady(ServiceRuntime s) {
+            }
+
+            @Override
+            public void statusRecord(ServiceRuntime s, StatusRecord record) {
+                RECORDS.incrementAndGet();
+                accounted.addAndGet(StatusRecord.SIZE);
+            }
+
+            @Override
+            public void partialStatus(ServiceRuntime s, byte[] bytes, int length) {
+                FRAGMENTS.incrementAndGet();
+                accounted.addAndGet(length);
+            }
+
+            @Override
+            public void statusFailure(ServiceRuntime s, String message) {
+                failures.incrementAndGet();
+            }
+        });
+    }
+
+    @AfterProperty
+    void close() throws Exception {
+        listener.deactivate();
+        service.statusChannel().close();
+        service.listenSockets().close();
+        try (var files = Files.walk(queue)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @AfterContainer
+    static void figures() {
+        System.out.printf("FIGURES 5a. status channel fuzz: %d random bytes read as %d records and %d discarded"
+                + " fragments%n", BYTES.get(), RECORDS.get(), FRAGMENTS.get());
+    }
+
+    @Property(tries = 300)
+    void everyByteIsARecordOrADiscardedFragment(@ForAll @Size(max = 8) List<@Size(max = 100) byte[]> writes)
+            throws Exception {
+        long start = accounted.get();
+        long written = 0;
+        SocketChannel child = service.statusChannel().childEnd();
+        for (byte[] bytes : writes) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                child.write(b);
+            }
+            written += bytes.length;
+        }
+        BYTES.addAndGet(written);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (accounted.get() - start < written && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(written, accounted.get() - start, "bytes accounted for");
+        assertEquals(0, failures.get());
+        assertTrue(service.statusChannel().masterEnd().isOpen());
+    }
+}
