@@ -59,6 +59,51 @@ final class Container implements AutoCloseable {
         return port;
     }
 
+    /** Sets a parameter in etc/org.jmaster.master.cfg (before start, or as a reload). */
+    void setting(String key, String value) throws IOException {
+        Path cfg = home.resolve("etc/org.jmaster.master.cfg");
+        List<String> lines = new ArrayList<>();
+        boolean found = false;
+        for (String line : Files.readAllLines(cfg)) {
+            if (line.startsWith(key + " ")) {
+                line = key + " = " + value;
+                found = true;
+            }
+            lines.add(line);
+        }
+        if (!found) {
+            lines.add(key + " = " + value);
+        }
+        Files.write(cfg, lines);
+    }
+
+    /** A launcher in libexec: a shell script, made executable. */
+    Path launcher(String name, String script) throws IOException {
+        Path file = home.resolve("libexec").resolve(name);
+        Files.writeString(file, "#!/bin/sh\n" + script + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    /** A Python child from the test resources, speaking the protocol itself (children/misbehaving.py). */
+    Path pythonChild(String name) throws IOException {
+        Path script = home.resolve("libexec").resolve("misbehaving.py");
+        if (!Files.exists(script)) {
+            try (var in = Container.class.getResourceAsStream("/children/misbehaving.py")) {
+                Files.copy(in, script);
+            }
+        }
+        return launcher(name, "exec /usr/bin/python3 " + script + " \"$@\"");
+    }
+
+    /** The number of open descriptors and of threads of the container's JVM. */
+    int[] fdsAndThreads() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"));
+                Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            return new int[] {(int) fds.count(), (int) tasks.count()};
+        }
+    }
+
     /** Adds lines to etc/master.cf. */
     void masterCf(String... lines) throws IOException {
         Files.writeString(home.resolve("etc/master.cf"), String.join("\n", lines) + "\n",
@@ -78,12 +123,13 @@ final class Container implements AutoCloseable {
 
     /** bin/jmaster start, then waits for the master and the named services. */
     Container start(String... services) throws Exception {
+        int from = log().length(); // a restart: only what this run logs counts
         String out = bin("start");
         assertTrue(out.startsWith("jmaster started"), out);
         pid = Long.parseLong(Files.readString(home.resolve("data/jmaster.pid")).trim());
-        await("the master starts", 30_000, () -> log().contains("daemon started"));
+        await("the master starts", 30_000, () -> log().indexOf("daemon started", from) >= 0);
         for (String service : services) {
-            await("service " + service + " starts", 30_000, () -> log().contains("service " + service + "("));
+            await("service " + service + " starts", 30_000, () -> log().indexOf("service " + service + "(", from) >= 0);
         }
         return this;
     }

@@ -274,7 +274,10 @@ class JmxIT {
         }
     }
 
-    /** With a password file: a read-only user reads but may not throttle; a wrong password is refused. */
+    /**
+     * With a password file: a read-only user reads but may neither throttle nor clean up (its
+     * children stay); a wrong password is refused.
+     */
     @Test
     void passwordRolesAreEnforced() throws Exception {
         try (Container c = new Container(dir)) {
@@ -287,12 +290,18 @@ class JmxIT {
             ObjectName s = service("127.0.0.1:" + port + "/inet");
             assertThrows(SecurityException.class, () -> c.connect(null));
             assertThrows(SecurityException.class, () -> c.connect(new String[] {"monitor", "wrong"}));
+            assertEquals("served", echo(port, "served"));
+            List<ProcessHandle> children = c.children();
+            assertEquals(1, children.size());
             try (JMXConnector monitor = c.connect(new String[] {"monitor", "watch-only"})) {
                 assertEquals(4, monitor.getMBeanServerConnection().getAttribute(s, "ProcessLimit"));
-                SecurityException refused = assertThrows(SecurityException.class,
-                        () -> monitor.getMBeanServerConnection().invoke(s, "throttle", null, null));
-                assertTrue(refused.getMessage().contains("Access denied"), refused.getMessage());
+                for (String operation : List.of("throttle", "cleanup")) {
+                    SecurityException refused = assertThrows(SecurityException.class,
+                            () -> monitor.getMBeanServerConnection().invoke(s, operation, null, null));
+                    assertTrue(refused.getMessage().contains("Access denied"), refused.getMessage());
+                }
             }
+            assertTrue(children.get(0).isAlive(), "a refused cleanup() leaves the children alone");
             try (JMXConnector admin = c.connect(new String[] {"admin", "run-it"})) {
                 admin.getMBeanServerConnection().invoke(s, "throttle", null, null);
                 assertEquals(true, admin.getMBeanServerConnection().getAttribute(s, "Throttled"));

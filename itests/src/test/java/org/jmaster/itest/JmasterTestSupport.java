@@ -81,6 +81,7 @@ public abstract class JmasterTestSupport {
                 bundle("file:" + System.getProperty("jmaster.bundle.policy")),
                 bundle("file:" + System.getProperty("jmaster.bundle.nio")),
                 bundle("file:" + System.getProperty("jmaster.bundle.spawner")),
+                bundle("file:" + System.getProperty("jmaster.child.jar")),
                 bundle("file:" + System.getProperty("jmaster.bundle.master")).start(false),
                 junitBundles());
     }
@@ -318,6 +319,10 @@ public abstract class JmasterTestSupport {
 
         public synchronized List<String> messages() {
             return new ArrayList<>(messages);
+        }
+
+        public synchronized void clear() {
+            messages.clear();
         }
 
         public synchronized long count(String part) {
