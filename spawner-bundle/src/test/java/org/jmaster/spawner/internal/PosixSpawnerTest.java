@@ -54,7 +54,8 @@ class PosixSpawnerTest {
     void setUp() throws IOException {
         daemons = Files.createDirectories(dir.resolve("libexec"));
         queue = Files.createDirectories(dir.resolve("queue"));
-        script("probe", "printf '%s\\n' \"$0\" \"$@\" > argv.$$\nexec /bin/sleep 30");
+        // written aside, then renamed: the test never reads a file the shell is still writing
+        script("probe", "printf '%s\\n' \"$0\" \"$@\" > argv.$$.tmp\nmv argv.$$.tmp argv.$$\nexec /bin/sleep 30");
         script("fail3", "exit 3");
         settings = MasterSettings.parse(Map.of("queue_directory", queue.toString(),
                 "daemon_directory", daemons.toString(), "config_directory", "/etc/probe", "stop_timeout", "1s"));
