@@ -27,13 +27,29 @@ public interface Listener {
     String endpointName(ServiceDefinition definition, MasterSettings settings);
 
     /**
-     * Creates, binds and listens on the endpoints of a service (section 6.3); nothing is watched yet.
+     * Creates, binds and listens on the endpoints of a service (section 6.3), or takes back the
+     * sockets {@link #keep kept} for the same addresses; nothing is watched yet.
      *
      * @param backlog the listen backlog (R14)
      * @throws IOException when an endpoint cannot be created; none is left open then
      * @throws UnsupportedOperationException for a service type this listener cannot serve
      */
     ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException;
+
+    /**
+     * Keeps the listen sockets of a master that is going away (its bundle stopped or updated) for
+     * the next one: clients that connect meanwhile wait in the backlog instead of being reset or
+     * refused, and {@link #open} of the same addresses takes the sockets back. Sockets not taken
+     * back within the given time, or still kept when this listener stops, are closed. A listener
+     * that cannot keep them closes them at once.
+     */
+    default void keep(ListenSockets sockets, long millis) {
+        try {
+            sockets.close();
+        } catch (IOException e) {
+            // closing is all that is left to do
+        }
+    }
 
     /** A new status channel: a connected AF_UNIX stream pair. */
     StatusChannel openStatusChannel() throws IOException;

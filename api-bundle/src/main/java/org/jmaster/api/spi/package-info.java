@@ -12,7 +12,7 @@
  * a service's runtime state happens there.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.jmaster.api.spi;
 
 import org.osgi.annotation.bundle.Export;

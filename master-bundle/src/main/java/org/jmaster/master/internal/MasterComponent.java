@@ -31,8 +31,11 @@ import org.osgi.service.metatype.annotations.Designate;
  *     policy, the listener and the spawner are optional dynamic references, so that each of their
  *     bundles can be updated while the master keeps every service's sockets and state.
  *
- *     Going away (bundle or framework stop): every service is cleaned up (SIGTERM, SIGKILL after
- *     stop_timeout), then every socket is closed.
+ *     Going away (bundle or framework stop): every child is retired as by a reload (idle ones
+ *     exit at once, busy ones after their request); those still alive after stop_timeout are
+ *     cleaned up (SIGTERM, SIGKILL after stop_timeout). The listen sockets are left to the
+ *     listener for a while, so that clients wait in the backlog for the next master instead of
+ *     being refused; every other channel is closed.
  * DIAGNOSTICS
  *     A bad org.jmaster.master value is refused with a message naming the PID, the key and the
  *     value; the previous (or default) settings stay in force.
@@ -135,11 +138,24 @@ public final class MasterComponent implements ServiceTable, Master {
         }
     }
 
-    /** Cleans up every service, then closes every socket. */
+    /**
+     * Retires every child and waits up to stop_timeout for them to finish, cleans up what is left,
+     * then leaves the listen sockets to the listener for the next master.
+     */
     @Deactivate
     public void deactivate() throws InterruptedException {
         closeWatch();
         if (supervisor.canRun()) {
+            supervisor.submit(supervisor.services::retireAll);
+            long retired = System.nanoTime() + supervisor.settings().stopTimeout().toMillis() * 1_000_000;
+            while (System.nanoTime() < retired && supervisor.canRun() && supervisor.hasSpawner()) {
+                synchronized (supervisor.lock) {
+                    if (supervisor.services.processes() == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(10);
+            }
             supervisor.submit(supervisor.services::removeAll);
             long deadline = System.nanoTime() + (supervisor.settings().stopTimeout().toMillis() + 3000) * 1_000_000;
             while (System.nanoTime() < deadline && supervisor.canRun()) {

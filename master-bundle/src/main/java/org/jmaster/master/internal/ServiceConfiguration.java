@@ -3,6 +3,7 @@ package org.jmaster.master.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -18,7 +19,8 @@ import org.osgi.service.metatype.annotations.Designate;
  *     The keys are the master.cf columns (service, type, private, unpriv, chroot, wakeup, maxproc,
  *     command) with master.cf values (y, n, - for the default, 1000?), so a master.cf line can be
  *     copied into a .cfg file column by column. Adding a configuration starts the service,
- *     changing it restarts it, deleting it stops it and cleans up its children. The origin named
+ *     changing it restarts it, deleting it stops it and cleans up its children (the master
+ *     bundle stopping does not: the master retires the children itself). The origin named
  *     in messages is the configuration's PID.
  */
 @Component(configurationPid = ServiceConfiguration.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -44,9 +46,18 @@ public final class ServiceConfiguration {
         table.put(origin, columns(properties));
     }
 
+    /**
+     * A deleted (or disabled) configuration stops its service. When the master bundle stops or is
+     * updated the service stays: the master retires its children gracefully and its successor
+     * takes the service back from the same configuration.
+     */
     @Deactivate
-    void deactivate() {
-        table.remove(origin);
+    void deactivate(int reason) {
+        if (reason != ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED
+                && reason != ComponentConstants.DEACTIVATION_REASON_DISPOSED
+                && reason != ComponentConstants.DEACTIVATION_REASON_REFERENCE) {
+            table.remove(origin);
+        }
     }
 
     /** The eight columns as master.cf text; an absent optional column is "-", an absent required one "". */

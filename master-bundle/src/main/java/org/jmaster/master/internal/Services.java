@@ -18,6 +18,7 @@ import org.jmaster.api.ServiceEvent;
 import org.jmaster.api.ServiceRuntime;
 import org.jmaster.api.ServiceType;
 import org.jmaster.api.StatusChannel;
+import org.jmaster.api.spi.Listener;
 
 /**
  * NAME
@@ -28,6 +29,7 @@ import org.jmaster.api.StatusChannel;
  *     remove(origin)         a configuration entry disappeared
  *     reload()               re-read master.cf, resolve every entry again, restart every survivor
  *     restart(service)       new status channel: the children finish and exit
+ *     retireAll()            the master is going away: children finish and exit
  *     removeAll()            stop everything (the master is going away)
  * DESCRIPTION
  *     Entries come from master.cf (origin "<file>: line <n>") and from ConfigAdmin (origin the
@@ -47,6 +49,8 @@ import org.jmaster.api.StatusChannel;
  *
  *     A removed service is cleaned up (SIGTERM, bounded by stop_timeout) and its sockets closed
  *     when the last child is reaped. If its identity is configured again meanwhile, it stays.
+ *     When the master itself goes away its children are retired first, and its listen sockets
+ *     are left to the listener (Listener.keep), so that a master bundle update loses no client.
  *
  *     Called with the supervisor's lock held, on the event loop, with a policy and a listener.
  * DIAGNOSTICS
@@ -58,6 +62,10 @@ final class Services {
     private final Wakeups wakeups;
     private final Map<String, List<String>> adminEntries = new LinkedHashMap<>();
     private List<MasterCf.Entry> fileEntries = List.of();
+    /** How long the listener keeps the sockets of a master that went away for the next one. */
+    static final long KEEP_MILLIS = 10_000;
+    /** The master is going away: its listen sockets go to the listener, not closed. */
+    private boolean handover;
     private String fileRead;
     private final Map<String, ManagedService> byIdentity = new LinkedHashMap<>();
     private final Map<ServiceRuntime, ManagedService> byRuntime = new IdentityHashMap<>();
@@ -355,6 +363,31 @@ final class Services {
         }
     }
 
+    /**
+     * The master is going away, gracefully (section 3.8, as a reload): no new child, the status
+     * channels close so that every child finishes its request and exits; the listen sockets will
+     * be left to the listener for the next master (Listener.keep).
+     */
+    void retireAll() {
+        handover = true;
+        for (ManagedService managed : all()) {
+            ServiceRuntime service = managed.runtime;
+            wakeups.cancel(managed);
+            supervisor.listener().unwatch(service);
+            service.children().forEach(org.jmaster.api.ChildProcess::setTerminating);
+            close(service.statusChannel());
+        }
+    }
+
+    /** Children alive, all services together. */
+    int processes() {
+        int total = 0;
+        for (ServiceRuntime service : byRuntime.keySet()) {
+            total += service.totalProcesses();
+        }
+        return total;
+    }
+
     void removeAll() {
         adminEntries.clear();
         fileEntries = List.of();
@@ -377,7 +410,7 @@ final class Services {
         byRuntime.remove(service);
         supervisor.listener().unwatch(service);
         close(service.statusChannel());
-        close(service.listenSockets());
+        release(service.listenSockets());
         supervisor.observer().removed(service);
         supervisor.info("service " + service + " stopped");
     }
@@ -399,12 +432,22 @@ final class Services {
         for (ManagedService managed : all()) {
             wakeups.cancel(managed);
             close(managed.runtime.statusChannel());
-            close(managed.runtime.listenSockets());
+            release(managed.runtime.listenSockets());
         }
         wakeups.close();
         adminEntries.clear();
         byIdentity.clear();
         byRuntime.clear();
+    }
+
+    /** Closes listen sockets, or leaves them to the listener for the next master. */
+    private void release(ListenSockets sockets) {
+        Listener listener = supervisor.listener();
+        if (handover && listener != null && sockets != null) {
+            listener.keep(sockets, KEEP_MILLIS);
+        } else {
+            close(sockets);
+        }
     }
 
     private static void close(Closeable closeable) {

@@ -329,6 +329,11 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     }
 
     /** True when a task submitted now can run (policy and listener present). */
+    /** A spawner is bound: children can be started and reaped. */
+    boolean hasSpawner() {
+        return spawner != null;
+    }
+
     boolean canRun() {
         return policy != null && listener != null && !closed;
     }

@@ -25,6 +25,7 @@ import org.jmaster.api.ServiceType;
  * SUMMARY
  *     name(definition, settings)             Postfix's canonical endpoint name
  *     open(definition, settings, backlog)    bound, listening, non-blocking channels
+ *     addresses(definition, settings)        what open would bind, without binding
  * DESCRIPTION
  *     inet: one TCP socket per address (InetNames), SO_REUSEADDR, IPV6_V6ONLY on IPv6, in address
  *     order; local-only when every address is loopback. unix and pass: an AF_UNIX stream socket at
@@ -47,6 +48,23 @@ final class Endpoints {
             return InetNames.canonical(definition.name());
         }
         return (definition.isPrivate() ? "private/" : "public/") + definition.name();
+    }
+
+    /** The addresses open would bind, as ListenSockets.addresses() shows them. */
+    static List<String> addresses(ServiceDefinition definition, MasterSettings settings) {
+        if (definition.type() == ServiceType.INET) {
+            int port = InetNames.port(definition.name());
+            List<String> names = new ArrayList<>();
+            for (InetAddress address : InetNames.addresses(definition.name(), settings)) {
+                names.add(InetNames.format(address, port));
+            }
+            return names;
+        }
+        return List.of(unixPath(definition, settings).toString());
+    }
+
+    private static Path unixPath(ServiceDefinition definition, MasterSettings settings) {
+        return settings.queueDirectory().resolve(definition.isPrivate() ? "private" : "public").resolve(definition.name());
     }
 
     static ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException {
@@ -100,9 +118,12 @@ final class Endpoints {
     private static ListenSockets unix(ServiceDefinition definition, MasterSettings settings, int backlog)
             throws IOException {
         Path queue = settings.queueDirectory();
-        Path dir = definition.isPrivate() ? directory(queue.resolve("private"), "rwx------")
-                : directory(queue.resolve("public"), "rwx--x---");
-        Path path = dir.resolve(definition.name());
+        if (definition.isPrivate()) {
+            directory(queue.resolve("private"), "rwx------");
+        } else {
+            directory(queue.resolve("public"), "rwx--x---");
+        }
+        Path path = unixPath(definition, settings);
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             Files.deleteIfExists(path);

@@ -30,6 +30,7 @@ import org.osgi.service.component.annotations.Deactivate;
  *     master_status.c, util/events.c)
  * SUMMARY
  *     endpointName, open, openStatusChannel   create what the master keeps
+ *     keep                                    hold a departing master's listen sockets
  *     watch, setListening, unwatch            what the loop watches for a service
  *     schedule, execute                       timers and tasks on the loop thread
  * DESCRIPTION
@@ -40,7 +41,9 @@ import org.osgi.service.component.annotations.Deactivate;
  *     update, which is then discarded (Postfix has no resynchronisation either).
  *
  *     The channels belong to the master. Stopping this component closes the selector, which
- *     deregisters them without closing them; the next listener watches them again.
+ *     deregisters them without closing them; the next listener watches them again. A master that
+ *     goes away leaves its listen sockets here (keep) for a while: clients wait in the backlog,
+ *     and the next master's open of the same addresses takes them back.
  *
  *     setListening and unwatch may be called from any thread (JDK 11+ selectors take interest
  *     changes and cancellations concurrently); watch runs on the loop thread (it is moved there),
@@ -51,6 +54,17 @@ public final class NioListener implements Listener {
     private final EventLoop loop;
     private final StatusPairs pairs;
     private final Map<ServiceRuntime, Watch> watches = new ConcurrentHashMap<>();
+    /** Listen sockets kept between two masters, by their addresses. */
+    private final Map<List<String>, Kept> kept = new ConcurrentHashMap<>();
+
+    /** One keep of a master's listen sockets; its timer closes them unless taken back. */
+    private static final class Kept {
+        final ListenSockets sockets;
+
+        Kept(ListenSockets sockets) {
+            this.sockets = sockets;
+        }
+    }
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(StatusRecord.SIZE * 64).order(ByteOrder.nativeOrder());
     private final byte[] fragment = new byte[StatusRecord.SIZE];
 
@@ -74,10 +88,11 @@ public final class NioListener implements Listener {
         pairs = new StatusPairs();
     }
 
-    /** Stops the loop; the channels stay open for the master. */
+    /** Stops the loop; the master's channels stay open, those kept for no master are closed. */
     @Deactivate
     public void deactivate() throws InterruptedException, IOException {
         loop.stop();
+        closeKept();
         watches.clear();
         pairs.close();
     }
@@ -89,7 +104,50 @@ public final class NioListener implements Listener {
 
     @Override
     public ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException {
-        return Endpoints.open(definition, settings, backlog);
+        if (kept.isEmpty()) {
+            return Endpoints.open(definition, settings, backlog);
+        }
+        Kept back = kept.remove(Endpoints.addresses(definition, settings));
+        if (back != null) {
+            return back.sockets;
+        }
+        try {
+            return Endpoints.open(definition, settings, backlog);
+        } catch (IOException e) {
+            closeKept(); // a kept socket may hold an address the new endpoint shares
+            return Endpoints.open(definition, settings, backlog);
+        }
+    }
+
+    @Override
+    public void keep(ListenSockets sockets, long millis) {
+        Kept entry = new Kept(sockets); // one per keep: the same sockets may be kept again later
+        Kept previous = kept.put(sockets.addresses(), entry);
+        if (previous != null && previous.sockets != sockets) {
+            close(previous.sockets);
+        }
+        loop.schedule(millis, () -> {
+            if (kept.remove(sockets.addresses(), entry)) {
+                close(sockets);
+            }
+        });
+    }
+
+    private void closeKept() {
+        for (List<String> addresses : List.copyOf(kept.keySet())) {
+            Kept entry = kept.remove(addresses);
+            if (entry != null) {
+                close(entry.sockets);
+            }
+        }
+    }
+
+    private static void close(ListenSockets sockets) {
+        try {
+            sockets.close();
+        } catch (IOException e) {
+            // nothing else to do with a socket nobody wants
+        }
     }
 
     @Override

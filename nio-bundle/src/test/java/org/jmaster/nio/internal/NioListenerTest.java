@@ -2,7 +2,9 @@ package org.jmaster.nio.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,6 +119,48 @@ class NioListenerTest {
             assertFalse(channel.isBlocking());
         }
         sockets.close();
+    }
+
+    /** A departing master's sockets wait for the next one: a client queued meanwhile is accepted from them. */
+    @Test
+    void keptSocketsAreTakenBackWithTheirBacklog() throws Exception {
+        int port = freePort();
+        ServiceDefinition definition = ServiceDefinition.parse("127.0.0.1:" + port + " inet n - n - 2 x", 100);
+        ListenSockets first = listener.open(definition, settings, 100);
+        listener.keep(first, 60_000);
+        try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+            ListenSockets back = listener.open(definition, settings, 100);
+            assertSame(first, back);
+            ServerSocketChannel channel = (ServerSocketChannel) back.channels().get(0);
+            channel.configureBlocking(true);
+            try (var accepted = channel.accept()) {
+                assertEquals(client.getLocalPort(), ((InetSocketAddress) accepted.getRemoteAddress()).getPort());
+            }
+        }
+        first.close();
+    }
+
+    /** Sockets nobody takes back are closed when their time is up, or when the listener stops. */
+    @Test
+    void keptSocketsAreClosedInTheEnd() throws Exception {
+        ServiceDefinition a = ServiceDefinition.parse("127.0.0.1:" + freePort() + " inet n - n - 2 x", 100);
+        ServiceDefinition b = ServiceDefinition.parse("127.0.0.1:" + freePort() + " inet n - n - 2 x", 100);
+        ListenSockets soon = listener.open(a, settings, 100);
+        ListenSockets late = listener.open(b, settings, 100);
+        listener.keep(soon, 50);
+        listener.keep(late, 60_000);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (soon.channels().get(0).isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(soon.channels().get(0).isOpen(), "closed after its time");
+        assertTrue(late.channels().get(0).isOpen());
+        listener.deactivate();
+        assertFalse(late.channels().get(0).isOpen(), "closed with the listener");
+        listener = new NioListener();
+        ListenSockets again = listener.open(a, settings, 100);
+        assertNotSame(soon, again, "a new socket on the freed address");
+        again.close();
     }
 
     @Test
