@@ -86,7 +86,7 @@ public final class Bench {
         return bench.failures;
     }
 
-    /** The ten master.cf lines of a master, on ports from {@code base}. */
+    /** The ten master.cf lines of a master, one per port. */
     static List<String> lines(int[] ports, String command) {
         List<String> lines = new ArrayList<>();
         String[] maxproc = {"16", "4", "100", "16", "0", "16", "16", "16", "16", "16"};
@@ -101,11 +101,12 @@ public final class Bench {
         Path dir = Files.createTempDirectory("jmaster-bench-");
         Path etc = Instances.postfixConfiguration(dir);
         String spawnCat = "spawn -o max_use=MAXUSE user=nobody argv=/bin/cat";
-        int[] postfixPorts = ports(10);
-        int[] jmasterPorts = ports(10);
+        int[] both = ports(21);
+        int[] postfixPorts = Arrays.copyOfRange(both, 0, 10);
+        int[] jmasterPorts = Arrays.copyOfRange(both, 10, 20);
         List<Instances.Master> masters = new ArrayList<>();
         try (Instances.Master postfix = Instances.postfix(etc, lines(postfixPorts, spawnCat));
-                Instances.Master jmaster = Instances.jmaster(distribution, dir, etc, lines(jmasterPorts, spawnCat), freePort())) {
+                Instances.Master jmaster = Instances.jmaster(distribution, dir, etc, lines(jmasterPorts, spawnCat), both[20])) {
             masters.add(postfix);
             masters.add(jmaster);
             Map<Instances.Master, int[]> ports = Map.of(postfix, postfixPorts, jmaster, jmasterPorts);
@@ -231,11 +232,11 @@ public final class Bench {
 
     /** jmaster alone with the Java echo child: what a Java user sees. */
     private void javaEcho(Path dir, Path etc) throws Exception {
-        int[] ports = ports(10);
+        int[] ports = ports(11); // ten services and the JMX port
         String echo = dir.resolve("jmaster-echo/jmaster/libexec/jmaster-echo") + " -o max_use=MAXUSE";
         Files.createDirectories(dir.resolve("jmaster-echo"));
-        try (Instances.Master m = Instances.jmaster(distribution, dir.resolve("jmaster-echo"), etc, lines(ports, echo),
-                freePort())) {
+        try (Instances.Master m = Instances.jmaster(distribution, dir.resolve("jmaster-echo"), etc, lines(Arrays.copyOf(ports, 10), echo),
+                ports[10])) {
             Load.steady(ports[0], 4, 2, Long.MAX_VALUE);
             for (int rep = 0; rep < reps; rep++) {
                 for (int clients : new int[] {1, 8, 32}) {
@@ -297,17 +298,32 @@ public final class Bench {
                 : String.format("%.3f", value);
     }
 
-    private static int[] ports(int count) throws IOException {
+    /**
+     * Distinct free ports below the kernel's ephemeral range (32768 and up), so that neither an
+     * earlier pick nor a client's outgoing connection can hold one when a master binds it.
+     */
+    static synchronized int[] ports(int count) throws IOException {
         int[] ports = new int[count];
-        for (int i = 0; i < count; i++) {
-            ports[i] = freePort();
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+            for (int i = 0; i < count && port < 32768; port++) {
+                try {
+                    held.add(new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()));
+                    ports[i++] = port;
+                } catch (IOException taken) {
+                    // try the next one
+                }
+            }
+            if (held.size() < count) {
+                throw new IOException("no " + count + " free ports between 20000 and 32767 on 127.0.0.1");
+            }
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
         return ports;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
