@@ -150,6 +150,7 @@ public final class Bench {
 
     private void steady(Instances.Master m, int port, int clients, String name) throws Exception {
         double cpu = Proc.cpuSeconds(m.pid());
+        long sleeps = Proc.sleeps(m.pid());
         double[] rss = {0};
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = new Thread(() -> {
@@ -167,11 +168,14 @@ public final class Bench {
         sampling.set(false);
         sampler.join();
         double used = Proc.cpuSeconds(m.pid()) - cpu;
+        long wakeups = Proc.sleeps(m.pid()) - sleeps;
         record(name + ": connections/s", m, r.perSecond());
         if (!name.endsWith("spawn-bound")) {
             record(name + ": p50 ms", m, r.percentileMillis(50));
             record(name + ": p99 ms", m, r.percentileMillis(99));
             record(name + ": master CPU µs/connection", m, used * 1e6 / Math.max(1, r.connections));
+            record(name + ": master wake-ups/connection", m, (double) wakeups / Math.max(1, r.connections));
+            record(name + ": master CPU µs/wake-up", m, used * 1e6 / Math.max(1, wakeups));
             record("RSS MiB under load", m, rss[0]);
         }
         check(m, name, r);
@@ -227,6 +231,7 @@ public final class Bench {
         record("scale: " + scale + " slow clients, maxproc 0: peak children", m, peak[1]);
         record("scale: RSS MiB at peak", m, peak[0]);
         record("scale: makespan s", m, r.seconds);
+        record("scale: connections served", m, r.connections);
         check(m, "scale", r);
     }
 

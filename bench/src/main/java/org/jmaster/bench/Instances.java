@@ -119,14 +119,21 @@ final class Instances {
         long services = masterCf.stream().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
         Path log = home.resolve("log/jmaster.log");
         long deadline = System.currentTimeMillis() + 60_000;
-        while (count(log, " started: ") < services) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IOException("jmaster did not start its " + services + " services:\n" + Files.readString(log));
+        JMXConnector jmx;
+        try {
+            while (count(log, " started: ") < services) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("jmaster did not start its " + services + " services:\n" + Files.readString(log));
+                }
+                Thread.sleep(100);
             }
-            Thread.sleep(100);
+            jmx = JMXConnectorFactory.connect(new JMXServiceURL(
+                    "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"), Map.of());
+        } catch (Exception e) {
+            run(home.resolve("bin/jmaster").toString(), "stop"); // no container outlives a failed start
+            waitGone(pid);
+            throw e;
         }
-        JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
-                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"), Map.of());
         return new Master() {
             @Override
             public String name() {

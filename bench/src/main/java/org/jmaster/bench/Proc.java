@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** What /proc says of a process: CPU time, resident memory, children. */
+/** What /proc says of a process: CPU time, wake-ups, resident memory, children. */
 final class Proc {
     /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
     private static final double TICKS_PER_SECOND = 100;
@@ -31,6 +31,28 @@ final class Proc {
                         String stat = Files.readString(task.resolve("stat"));
                         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                         total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                    }
+                } catch (IOException gone) {
+                    // the thread ended
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Voluntary context switches of every thread of the process: how many times one of its threads
+     * went to sleep waiting for something (each is followed by a wake-up).
+     */
+    static long sleeps(long pid) throws IOException {
+        long total = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.collect(Collectors.toList())) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
                     }
                 } catch (IOException gone) {
                     // the thread ended
