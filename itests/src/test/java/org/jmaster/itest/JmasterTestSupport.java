@@ -266,8 +266,13 @@ public abstract class JmasterTestSupport {
     }
 
     /** The one live child of the service, waiting up to 10 s for it. */
-    protected static ProcessHandle onlyChild(String serviceName) throws InterruptedException {
-        await("one child of " + serviceName, 10_000, () -> children(serviceName).size() == 1);
+    protected ProcessHandle onlyChild(String serviceName) throws InterruptedException {
+        try {
+            await("one child of " + serviceName, 10_000, () -> children(serviceName).size() == 1);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; children " + children(serviceName).stream()
+                    .map(p -> p.pid() + " " + arguments(p)).collect(Collectors.toList()) + "; log " + logs.messages(), e);
+        }
         return children(serviceName).get(0);
     }
 
