@@ -208,6 +208,9 @@ class NioListenerTest {
             listener.setListening(service, true);
             assertEquals("ready " + service.name(), events.poll(2, TimeUnit.SECONDS));
             listener.setListening(service, false);
+            java.util.concurrent.CountDownLatch dispatched = new java.util.concurrent.CountDownLatch(1);
+            listener.execute(dispatched::countDown); // a readiness selected before the change is reported first
+            assertTrue(dispatched.await(2, TimeUnit.SECONDS));
             events.clear();
             assertNull(events.poll(200, TimeUnit.MILLISECONDS));
         }
