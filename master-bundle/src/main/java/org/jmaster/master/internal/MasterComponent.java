@@ -33,9 +33,10 @@ import org.osgi.service.metatype.annotations.Designate;
  *
  *     Going away (bundle or framework stop): every child is retired as by a reload (idle ones
  *     exit at once, busy ones after their request); those still alive after stop_timeout are
- *     cleaned up (SIGTERM, SIGKILL after stop_timeout). The listen sockets are left to the
- *     listener for a while, so that clients wait in the backlog for the next master instead of
- *     being refused; every other channel is closed.
+ *     cleaned up (SIGTERM, SIGKILL after stop_timeout). Meanwhile nothing starts: no child, no
+ *     configuration change, no reload. The listen sockets are then left to the listener for a
+ *     while, so that clients wait in the backlog for the next master instead of being refused;
+ *     every other channel is closed. Without a policy or a listener the sockets are closed.
  * DIAGNOSTICS
  *     A bad org.jmaster.master value is refused with a message naming the PID, the key and the
  *     value; the previous (or default) settings stay in force.

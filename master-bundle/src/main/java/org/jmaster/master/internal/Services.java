@@ -52,7 +52,8 @@ import org.jmaster.api.spi.Listener;
  *     When the master itself goes away its children are retired first, and its listen sockets
  *     are left to the listener (Listener.keep), so that a master bundle update loses no client.
  *
- *     Called with the supervisor's lock held, on the event loop, with a policy and a listener.
+ *     Called with the supervisor's lock held, on the event loop, with a policy and a listener;
+ *     processes() and closeAll() also from the thread that stops the master, with the lock held.
  * DIAGNOSTICS
  *     A bad entry is refused with a message that names its origin, the field and the value; the
  *     service it would have replaced, and every other service, keep running.
@@ -64,8 +65,10 @@ final class Services {
     private List<MasterCf.Entry> fileEntries = List.of();
     /** How long the listener keeps the sockets of a master that went away for the next one. */
     static final long KEEP_MILLIS = 10_000;
-    /** The master is going away: its listen sockets go to the listener, not closed. */
+    /** The master is going away: nothing starts any more, and its listen sockets go to the listener. */
     private boolean handover;
+    /** Listen sockets of services already stopped, for the listener once the master is gone. */
+    private final List<ListenSockets> handedOver = new ArrayList<>();
     private String fileRead;
     private final Map<String, ManagedService> byIdentity = new LinkedHashMap<>();
     private final Map<ServiceRuntime, ManagedService> byRuntime = new IdentityHashMap<>();
@@ -118,6 +121,9 @@ final class Services {
     }
 
     void put(String origin, List<String> columns) {
+        if (handover) {
+            return; // the master is going away; its successor reads the configuration again
+        }
         boolean known = adminEntries.containsKey(origin);
         Resolved entry = resolve(origin, false, columns, known ? " -- keeping the service as it was" : " -- service not started");
         if (entry == null) {
@@ -136,6 +142,9 @@ final class Services {
     }
 
     void remove(String origin) {
+        if (handover) {
+            return;
+        }
         adminEntries.remove(origin);
         ManagedService service = byOrigin(origin);
         if (service != null) {
@@ -145,6 +154,9 @@ final class Services {
 
     /** Postfix's reload: steps 3-5 of section 6.5 (the settings were taken by the supervisor). */
     void reload() {
+        if (handover) {
+            return;
+        }
         boolean fileIsBad = readMasterCf();
         Map<String, Resolved> wanted = new LinkedHashMap<>();
         Set<String> refused = new HashSet<>();
@@ -304,6 +316,9 @@ final class Services {
      * and exit (section 3.8); the wakeup starts again.
      */
     void restart(ServiceRuntime service) {
+        if (handover) {
+            return; // retired: no new status channel, no new child
+        }
         StatusChannel old = service.statusChannel();
         try {
             service.setStatusChannel(supervisor.listener().openStatusChannel());
@@ -342,7 +357,7 @@ final class Services {
 
     /** The listener or the policy was replaced: the wakeup timers were lost with the old one. */
     void rearmTimers() {
-        for (ManagedService service : all()) {
+        for (ManagedService service : handover ? List.<ManagedService>of() : all()) {
             wakeups.rearm(service);
         }
     }
@@ -377,6 +392,11 @@ final class Services {
             service.children().forEach(org.jmaster.api.ChildProcess::setTerminating);
             close(service.statusChannel());
         }
+    }
+
+    /** The master is going away (retireAll ran). */
+    boolean isRetiring() {
+        return handover;
     }
 
     /** Children alive, all services together. */
@@ -434,17 +454,25 @@ final class Services {
             close(managed.runtime.statusChannel());
             release(managed.runtime.listenSockets());
         }
+        Listener listener = supervisor.listener();
+        for (ListenSockets sockets : handedOver) {
+            if (listener != null) {
+                listener.keep(sockets, KEEP_MILLIS); // the time counts from the master's last moment
+            } else {
+                close(sockets);
+            }
+        }
+        handedOver.clear();
         wakeups.close();
         adminEntries.clear();
         byIdentity.clear();
         byRuntime.clear();
     }
 
-    /** Closes listen sockets, or leaves them to the listener for the next master. */
+    /** Closes listen sockets, or sets them aside for the next master (closeAll hands them over). */
     private void release(ListenSockets sockets) {
-        Listener listener = supervisor.listener();
-        if (handover && listener != null && sockets != null) {
-            listener.keep(sockets, KEEP_MILLIS);
+        if (handover && sockets != null) {
+            handedOver.add(sockets);
         } else {
             close(sockets);
         }

@@ -328,18 +328,22 @@ final class Supervisor implements PolicyContext, ListenerEvents {
         }
     }
 
-    /** True when a task submitted now can run (policy and listener present). */
     /** A spawner is bound: children can be started and reaped. */
     boolean hasSpawner() {
         return spawner != null;
     }
 
+    /** True when a task submitted now can run (policy and listener present). */
     boolean canRun() {
         return policy != null && listener != null && !closed;
     }
 
     private void startWatching() {
         for (ServiceRuntime service : services.runtimes()) {
+            if (services.isRetiring()) {
+                policy.adopt(service, this); // its cleanup timers; the closed channels stay unwatched
+                continue;
+            }
             listener.watch(service, this);
             policy.adopt(service, this);
             listener.setListening(service, service.isListening() && spawner != null);
@@ -376,7 +380,7 @@ final class Supervisor implements PolicyContext, ListenerEvents {
     @Override
     public void listenReady(ServiceRuntime service) {
         synchronized (lock) {
-            if (watching && spawner != null && services.isCurrent(service)) {
+            if (watching && spawner != null && services.isCurrent(service) && !services.isRetiring()) {
                 policy.listenReady(service, this);
             } else if (listener != null) {
                 listener.setListening(service, false); // readiness is level-triggered: stop it

@@ -56,6 +56,7 @@ public final class NioListener implements Listener {
     private final Map<ServiceRuntime, Watch> watches = new ConcurrentHashMap<>();
     /** Listen sockets kept between two masters, by their addresses. */
     private final Map<List<String>, Kept> kept = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
 
     /** One keep of a master's listen sockets; its timer closes them unless taken back. */
     private static final class Kept {
@@ -91,6 +92,7 @@ public final class NioListener implements Listener {
     /** Stops the loop; the master's channels stay open, those kept for no master are closed. */
     @Deactivate
     public void deactivate() throws InterruptedException, IOException {
+        stopped = true;
         loop.stop();
         closeKept();
         watches.clear();
@@ -107,16 +109,45 @@ public final class NioListener implements Listener {
         if (kept.isEmpty()) {
             return Endpoints.open(definition, settings, backlog);
         }
-        Kept back = kept.remove(Endpoints.addresses(definition, settings));
+        List<String> addresses = Endpoints.addresses(definition, settings);
+        Kept back = kept.remove(addresses);
         if (back != null) {
             return back.sockets;
         }
         try {
             return Endpoints.open(definition, settings, backlog);
         } catch (IOException e) {
-            closeKept(); // a kept socket may hold an address the new endpoint shares
+            // a kept socket may hold a port or path of the new endpoint: close those, and only those
+            boolean closed = false;
+            for (Map.Entry<List<String>, Kept> entry : List.copyOf(kept.entrySet())) {
+                if (sharesAnEndpoint(entry.getKey(), addresses) && kept.remove(entry.getKey(), entry.getValue())) {
+                    close(entry.getValue().sockets);
+                    closed = true;
+                }
+            }
+            if (!closed) {
+                throw e;
+            }
             return Endpoints.open(definition, settings, backlog);
         }
+    }
+
+    /** The same socket path, or the same TCP port (whatever the host: a wildcard holds them all). */
+    private static boolean sharesAnEndpoint(List<String> some, List<String> others) {
+        for (String a : some) {
+            for (String b : others) {
+                if (a.equals(b) || port(a) != null && port(a).equals(port(b))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** ":25" of "127.0.0.1:25" or "[::1]:25"; null for a socket path. */
+    private static String port(String address) {
+        int colon = address.lastIndexOf(':');
+        return address.startsWith("/") || colon < 0 ? null : address.substring(colon);
     }
 
     @Override
@@ -125,6 +156,12 @@ public final class NioListener implements Listener {
         Kept previous = kept.put(sockets.addresses(), entry);
         if (previous != null && previous.sockets != sockets) {
             close(previous.sockets);
+        }
+        if (stopped) { // too late: this listener has stopped and will run no timer
+            if (kept.remove(sockets.addresses(), entry)) {
+                close(sockets);
+            }
+            return;
         }
         loop.schedule(millis, () -> {
             if (kept.remove(sockets.addresses(), entry)) {

@@ -140,6 +140,23 @@ class NioListenerTest {
         first.close();
     }
 
+    /** A new endpoint on a kept socket's port closes that kept socket, and no other. */
+    @Test
+    void aNewEndpointOnAKeptPortReplacesOnlyThatSocket() throws Exception {
+        int port = freePort();
+        ListenSockets narrow = listener.open(ServiceDefinition.parse("127.0.0.1:" + port + " inet n - n - 2 x", 100),
+                settings, 100);
+        ListenSockets other = listener.open(ServiceDefinition.parse("127.0.0.1:" + freePort() + " inet n - n - 2 x", 100),
+                settings, 100);
+        listener.keep(narrow, 60_000);
+        listener.keep(other, 60_000);
+        ListenSockets wide = listener.open(ServiceDefinition.parse(port + " inet n - n - 2 x", 100), settings, 100);
+        assertEquals("127.0.0.1:" + port, wide.addresses().get(0));
+        assertFalse(narrow.channels().get(0).isOpen(), "the kept socket on that port gave way");
+        assertTrue(other.channels().get(0).isOpen(), "the other kept socket stays");
+        wide.close();
+    }
+
     /** Sockets nobody takes back are closed when their time is up, or when the listener stops. */
     @Test
     void keptSocketsAreClosedInTheEnd() throws Exception {
