@@ -270,8 +270,9 @@ public abstract class JmasterTestSupport {
         try {
             await("one child of " + serviceName, 10_000, () -> children(serviceName).size() == 1);
         } catch (AssertionError e) {
+            // no cause: the report would show only the cause's message
             throw new AssertionError(e.getMessage() + "; children " + children(serviceName).stream()
-                    .map(p -> p.pid() + " " + arguments(p)).collect(Collectors.toList()) + "; log " + logs.messages(), e);
+                    .map(p -> p.pid() + " " + arguments(p)).collect(Collectors.toList()) + "; log " + logs.messages());
         }
         return children(serviceName).get(0);
     }
