@@ -103,16 +103,10 @@ final class Load {
                 }
                 latencies[id] = Arrays.copyOf(mine, count);
             });
-            thread.start();
             threads.add(thread);
         }
-        long begin = System.nanoTime();
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
         Result result = new Result();
-        result.seconds = (System.nanoTime() - begin) / 1e9;
+        result.seconds = release(threads, go);
         result.latencies = Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray();
         result.connections = result.latencies.length;
         result.failures = failures.get();
@@ -159,19 +153,24 @@ final class Load {
                 failures.incrementAndGet();
                 latencies[id] = -1;
             }, "burst-" + c);
-            thread.start();
             threads.add(thread);
         }
+        Result result = new Result();
+        result.seconds = release(threads, go);
+        result.latencies = Arrays.stream(latencies).filter(l -> l >= 0).toArray();
+        result.connections = result.latencies.length;
+        result.failures = failures.get();
+        return result;
+    }
+
+    /** Starts the threads, lets them go at once, waits for all: the seconds from the release to the last. */
+    private static double release(List<Thread> threads, CountDownLatch go) throws InterruptedException {
+        threads.forEach(Thread::start);
         long begin = System.nanoTime();
         go.countDown();
         for (Thread thread : threads) {
             thread.join();
         }
-        Result result = new Result();
-        result.seconds = (System.nanoTime() - begin) / 1e9;
-        result.latencies = Arrays.stream(latencies).filter(l -> l >= 0).toArray();
-        result.connections = result.latencies.length;
-        result.failures = failures.get();
-        return result;
+        return (System.nanoTime() - begin) / 1e9;
     }
 }

@@ -245,7 +245,8 @@ final class Container implements AutoCloseable {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    /** Copies a directory tree, keeping modes and times (a distribution or a Karaf to run). */
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             List<Path> all = files.collect(Collectors.toCollection(ArrayList::new));
             for (Path file : all) {

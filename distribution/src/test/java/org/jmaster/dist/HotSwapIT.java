@@ -42,7 +42,6 @@ class HotSwapIT {
             MBeanServerConnection jmx = c.jmx();
             ObjectName master = new ObjectName("org.jmaster:type=Master");
             ObjectName service = JmxIT.service("127.0.0.1:" + port + "/inet");
-            long since = System.currentTimeMillis();
             try (Clients clients = new Clients(port, 4)) {
                 await("traffic", 30_000, () -> clients.served() > 20);
                 for (String bundle : BUNDLES) {
@@ -56,7 +55,6 @@ class HotSwapIT {
                     assertEquals(List.of(), clients.failures(), "after swapping " + bundle);
                 }
             }
-            assertTrue(c.log().contains("org.jmaster.spawner") || true);
             assertEquals("after", echo(port, "after"));
             // a child that has just exited is a zombie until reaped: the two agree once it is
             int[] seen = new int[2];
@@ -71,7 +69,6 @@ class HotSwapIT {
             });
             assertTrue(seen[0] <= 4, "children: " + seen[0]);
             assertTrue(!c.log().contains("SEVERE"), c.log());
-            assertTrue(since > 0);
         }
     }
 

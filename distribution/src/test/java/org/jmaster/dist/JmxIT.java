@@ -47,7 +47,7 @@ class JmxIT {
     @TempDir
     Path dir;
 
-    private static ObjectName name(String text) {
+    static ObjectName name(String text) {
         try {
             return new ObjectName(text);
         } catch (javax.management.MalformedObjectNameException e) {

@@ -11,14 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -41,7 +39,7 @@ class KarafIT {
     @Test
     void featureInstallsConfiguresServesAndIsManaged() throws Exception {
         Path karaf = dir.resolve("karaf");
-        copy(Path.of(System.getProperty("jmaster.karaf")), karaf);
+        Container.copy(Path.of(System.getProperty("jmaster.karaf")), karaf);
         int ssh = freePort();
         int registry = freePort();
         int rmiServer = freePort();
@@ -194,19 +192,6 @@ class KarafIT {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.collect(Collectors.toList())) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ package org.jmaster.dist;
 
 import static org.jmaster.dist.Container.await;
 import static org.jmaster.dist.Container.echo;
+import static org.jmaster.dist.JmxIT.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,14 +35,6 @@ class ReliabilityIT {
     private static final ObjectName MEMORY = name("java.lang:type=Memory");
     @TempDir
     Path dir;
-
-    private static ObjectName name(String text) {
-        try {
-            return new ObjectName(text);
-        } catch (javax.management.MalformedObjectNameException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 
     private static long heapAfterGc(MBeanServerConnection jmx) throws Exception {
         jmx.invoke(MEMORY, "gc", null, null);

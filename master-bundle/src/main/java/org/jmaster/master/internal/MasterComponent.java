@@ -147,32 +147,30 @@ public final class MasterComponent implements ServiceTable, Master {
     public void deactivate() throws InterruptedException {
         closeWatch();
         if (supervisor.canRun()) {
+            long stopTimeout = supervisor.settings().stopTimeout().toMillis();
             supervisor.submit(supervisor.services::retireAll);
-            long retired = System.nanoTime() + supervisor.settings().stopTimeout().toMillis() * 1_000_000;
-            while (System.nanoTime() < retired && supervisor.canRun() && supervisor.hasSpawner()) {
-                synchronized (supervisor.lock) {
-                    if (supervisor.services.processes() == 0) {
-                        break;
-                    }
-                }
-                Thread.sleep(10);
-            }
+            waitWhile(stopTimeout, () -> supervisor.hasSpawner() && supervisor.services.processes() > 0);
             supervisor.submit(supervisor.services::removeAll);
-            long deadline = System.nanoTime() + (supervisor.settings().stopTimeout().toMillis() + 3000) * 1_000_000;
-            while (System.nanoTime() < deadline && supervisor.canRun()) {
-                synchronized (supervisor.lock) {
-                    if (supervisor.services.isEmpty()) {
-                        break;
-                    }
-                }
-                Thread.sleep(20);
-            }
+            waitWhile(stopTimeout + 3000, () -> !supervisor.services.isEmpty());
         }
         synchronized (supervisor.lock) {
             supervisor.close();
             supervisor.services.closeAll();
         }
         jmx.stop();
+    }
+
+    /** Waits at most millis while the supervisor can run and the condition, read under its lock, holds. */
+    private void waitWhile(long millis, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline && supervisor.canRun()) {
+            synchronized (supervisor.lock) {
+                if (!condition.getAsBoolean()) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
     }
 
     Supervisor supervisor() {
