@@ -89,7 +89,9 @@ public class EchoServiceIT extends JmasterTestSupport {
         String name = startEcho(port, "");
         assertEquals("one", echo(port, "one"));
         long pid = onlyChild(name).pid();
+        awaitIdle(name);
         assertEquals("two", echo(port, "two"));
+        awaitIdle(name);
         assertEquals("three", echo(port, "three"));
         assertEquals(pid, onlyChild(name).pid());
     }
@@ -101,6 +103,7 @@ public class EchoServiceIT extends JmasterTestSupport {
         String name = startEcho(port, " -o max_use=2");
         assertEquals("a", echo(port, "a"));
         ProcessHandle first = onlyChild(name);
+        awaitIdle(name);
         assertEquals("b", echo(port, "b"));
         await("the child retires after 2 requests", 5000, () -> !first.isAlive());
         assertEquals("c", echo(port, "c"));

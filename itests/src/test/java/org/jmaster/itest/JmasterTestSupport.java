@@ -277,6 +277,17 @@ public abstract class JmasterTestSupport {
         return children(serviceName).get(0);
     }
 
+    /**
+     * Waits until every child of the service has reported AVAIL. A child closes its client's
+     * connection before it writes AVAIL (as Postfix's skeletons do), so a client that arrives in
+     * between finds no idle child and gets a new one, under Postfix's master too.
+     */
+    protected void awaitIdle(String serviceName) throws InterruptedException {
+        org.jmaster.api.ServiceRuntime runtime = runtime(serviceName);
+        await("every child of " + serviceName + " available", 10_000,
+                () -> runtime.totalProcesses() > 0 && runtime.availableProcesses() == runtime.totalProcesses());
+    }
+
     /** What /proc says of a process: a file's text, with NULs as they are. */
     protected static String proc(long pid, String file) throws IOException {
         return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/" + file)), StandardCharsets.UTF_8);
