@@ -270,11 +270,15 @@ public abstract class JmasterTestSupport {
         try {
             await("one child of " + serviceName, 10_000, () -> children(serviceName).size() == 1);
         } catch (AssertionError e) {
-            // no cause: the report would show only the cause's message
-            throw new AssertionError(e.getMessage() + "; children " + children(serviceName).stream()
-                    .map(p -> p.pid() + " " + arguments(p)).collect(Collectors.toList()) + "; log " + logs.messages());
+            throw described(e, serviceName);
         }
         return children(serviceName).get(0);
+    }
+
+    /** A timeout with the service's children and the log: no cause, the report would show only its message. */
+    private AssertionError described(AssertionError timeout, String serviceName) {
+        return new AssertionError(timeout.getMessage() + "; children " + children(serviceName).stream()
+                .map(p -> p.pid() + " " + arguments(p)).collect(Collectors.toList()) + "; log " + logs.messages());
     }
 
     /**
@@ -284,8 +288,13 @@ public abstract class JmasterTestSupport {
      */
     protected void awaitIdle(String serviceName) throws InterruptedException {
         org.jmaster.api.ServiceRuntime runtime = runtime(serviceName);
-        await("every child of " + serviceName + " available", 10_000,
-                () -> runtime.totalProcesses() > 0 && runtime.availableProcesses() == runtime.totalProcesses());
+        try {
+            await("every child of " + serviceName + " available", 10_000,
+                    () -> runtime.totalProcesses() > 0 && runtime.availableProcesses() == runtime.totalProcesses());
+        } catch (AssertionError e) {
+            throw described(new AssertionError(e.getMessage() + " (available " + runtime.availableProcesses()
+                    + " of " + runtime.totalProcesses() + ")"), serviceName);
+        }
     }
 
     /** What /proc says of a process: a file's text, with NULs as they are. */
