@@ -89,9 +89,9 @@ public class EchoServiceIT extends JmasterTestSupport {
         String name = startEcho(port, "");
         assertEquals("one", echo(port, "one"));
         long pid = onlyChild(name).pid();
-        awaitIdle(name);
+        awaitServed(name, 1);
         assertEquals("two", echo(port, "two"));
-        awaitIdle(name);
+        awaitServed(name, 2);
         assertEquals("three", echo(port, "three"));
         assertEquals(pid, onlyChild(name).pid());
     }
@@ -103,7 +103,7 @@ public class EchoServiceIT extends JmasterTestSupport {
         String name = startEcho(port, " -o max_use=2");
         assertEquals("a", echo(port, "a"));
         ProcessHandle first = onlyChild(name);
-        awaitIdle(name);
+        awaitServed(name, 1);
         assertEquals("b", echo(port, "b"));
         await("the child retires after 2 requests", 5000, () -> !first.isAlive());
         assertEquals("c", echo(port, "c"));

@@ -76,7 +76,7 @@ public class GenerationsAndAddressesIT extends JmasterTestSupport {
             long inode = Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
             assertEquals("fd " + fd, port, ProcFs.tcpListenPort(inode, tables[fd - 6]));
         }
-        awaitIdle(name);
+        awaitServed(name, 1);
         try (Socket v6 = new Socket()) {
             v6.connect(new InetSocketAddress(InetAddress.getByName("::1"), port), 5000);
             v6.setSoTimeout(10_000);

@@ -282,18 +282,22 @@ public abstract class JmasterTestSupport {
     }
 
     /**
-     * Waits until every child of the service has reported AVAIL. A child closes its client's
-     * connection before it writes AVAIL (as Postfix's skeletons do), so a client that arrives in
-     * between finds no idle child and gets a new one, under Postfix's master too.
+     * Waits until the master has read the AVAIL that ends the service's {@code requests}th request
+     * and every child is available. A child closes its client's connection before it writes AVAIL
+     * (as Postfix's skeletons do), so a client that arrives in between, while the master counts
+     * the child busy, finds nobody idle and gets a new child, under Postfix's master too. The
+     * counts alone are not enough: a child counts available from its spawn until its TAKEN is read.
      */
-    protected void awaitIdle(String serviceName) throws InterruptedException {
+    protected void awaitServed(String serviceName, long requests) throws InterruptedException {
         org.jmaster.api.ServiceRuntime runtime = runtime(serviceName);
         try {
-            await("every child of " + serviceName + " available", 10_000,
-                    () -> runtime.totalProcesses() > 0 && runtime.availableProcesses() == runtime.totalProcesses());
+            await(requests + " requests of " + serviceName + " completed, every child available", 10_000,
+                    () -> runtime.requestsCompleted() >= requests && runtime.totalProcesses() > 0
+                            && runtime.availableProcesses() == runtime.totalProcesses());
         } catch (AssertionError e) {
-            throw described(new AssertionError(e.getMessage() + " (available " + runtime.availableProcesses()
-                    + " of " + runtime.totalProcesses() + ")"), serviceName);
+            throw described(new AssertionError(e.getMessage() + " (completed " + runtime.requestsCompleted()
+                    + ", available " + runtime.availableProcesses() + " of " + runtime.totalProcesses() + ")"),
+                    serviceName);
         }
     }
 

@@ -166,7 +166,7 @@ public class PolicyIT extends JmasterTestSupport {
         String name = start("", 4, "echo");
         assertEquals("warm", echo(port(name), "warm"));
         ProcessHandle child = onlyChild(name);
-        awaitIdle(name);
+        awaitServed(name, 1);
         try (Socket client = connect(port(name))) {
             Thread.sleep(300); // the idle child accepts it
             signal(child, "KILL");

@@ -96,7 +96,7 @@ public class PostfixInteropIT extends JmasterTestSupport {
         ProcessHandle first = null;
         for (int i = 0; i < 2; i++) {
             if (i > 0) {
-                awaitIdle(name);
+                awaitServed(name, 1);
             }
             try (Smtp smtp = new Smtp(port)) {
                 assertEquals("220 probe.example.test ESMTP jmaster", smtp.banner);
