@@ -1,17 +1,20 @@
 package org.jmaster.api;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.strings;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** org.jmaster.master values, fuzzed: accepted, or refused with the key and the value named. */
 class SettingsFuzzTest {
@@ -21,20 +24,19 @@ class SettingsFuzzTest {
     private static final AtomicLong TRIED = new AtomicLong();
     private static final AtomicLong REFUSED = new AtomicLong();
 
-    @AfterContainer
+    @AfterAll
     static void figures() {
         System.out.printf("FIGURES 5a. settings fuzz: %d random org.jmaster.master configurations, %d refused by key%n",
                 TRIED.get(), REFUSED.get());
     }
 
-    @Provide
-    Arbitrary<Map<String, Object>> settings() {
-        Arbitrary<Object> value = Arbitraries.oneOf(
-                Arbitraries.of("", "-", "0", "1", "100", "60s", "1m", "2h", "3d", "1w", "5x", "s", "-5", "all", "ipv4",
-                        "ipv6", "ipv4, ipv6", "loopback-only", "/tmp", "LANG=C TZ").map(v -> (Object) v),
-                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(10).map(v -> (Object) v),
-                Arbitraries.integers().map(v -> (Object) v));
-        return Arbitraries.subsetOf(KEYS).flatMap(keys -> value.list().ofSize(keys.size()).map(values -> {
+    static Gen<Map<String, Object>> settings() {
+        Gen<Object> value = Generate.oneOf(
+                Generate.pick(List.of("", "-", "0", "1", "100", "60s", "1m", "2h", "3d", "1w", "5x", "s", "-5", "all",
+                        "ipv4", "ipv6", "ipv4, ipv6", "loopback-only", "/tmp", "LANG=C TZ")).map(v -> (Object) v),
+                strings().betweenCodePoints(' ', '~').ofLengthBetween(0, 10).map(v -> (Object) v),
+                integers().all().map(v -> (Object) v));
+        return subsetOf(KEYS, KEYS.size()).flatMap(keys -> lists().of(value).ofSize(keys.size()).map(values -> {
             Map<String, Object> map = new HashMap<>();
             int i = 0;
             for (String key : keys) {
@@ -44,16 +46,32 @@ class SettingsFuzzTest {
         }));
     }
 
-    @Property(tries = 1000)
-    void everyValueIsAcceptedOrRefusedByKey(@ForAll("settings") Map<String, Object> properties) {
-        TRIED.incrementAndGet();
-        try {
-            MasterSettings.parse(properties);
-        } catch (IllegalArgumentException e) {
-            REFUSED.incrementAndGet();
-            assertTrue(e.getMessage().matches("key \"[a-z_]+\": bad value: \".*\""), e.getMessage());
-            String key = e.getMessage().substring(5, e.getMessage().indexOf('"', 5));
-            assertTrue(properties.containsKey(key), e.getMessage());
-        }
+    /** Distinct elements of {@code all}, as many as a size drawn uniformly from 0 to {@code maxSize}. */
+    static <T> Gen<List<T>> subsetOf(List<T> all, int maxSize) {
+        Gen<Integer> sizes = Generate.range(0, maxSize);
+        return random -> {
+            List<T> left = new ArrayList<>(all);
+            List<T> subset = new ArrayList<>();
+            for (int n = sizes.generate(random); n > 0; n--) {
+                int pick = Generate.range(0, left.size() - 1).generate(random);
+                subset.add(left.remove(pick));
+            }
+            return subset;
+        };
+    }
+
+    @Test
+    void everyValueIsAcceptedOrRefusedByKey() {
+        qt().withExamples(1000).forAll(settings()).checkAssert(properties -> {
+            TRIED.incrementAndGet();
+            try {
+                MasterSettings.parse(properties);
+            } catch (IllegalArgumentException e) {
+                REFUSED.incrementAndGet();
+                assertTrue(e.getMessage().matches("key \"[a-z_]+\": bad value: \".*\""), e.getMessage());
+                String key = e.getMessage().substring(5, e.getMessage().indexOf('"', 5));
+                assertTrue(properties.containsKey(key), e.getMessage());
+            }
+        });
     }
 }

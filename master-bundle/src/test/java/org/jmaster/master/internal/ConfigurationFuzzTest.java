@@ -1,22 +1,27 @@
 package org.jmaster.master.internal;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.strings;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
 import org.jmaster.api.ServiceDefinition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Bad input, fuzzed: random master.cf text and random service configurations never make the
@@ -33,33 +38,40 @@ class ConfigurationFuzzTest {
     private static final AtomicLong CONFIGURATIONS = new AtomicLong();
     private static final AtomicLong REFUSED = new AtomicLong();
 
-    @AfterContainer
+    @AfterAll
     static void figures() {
         System.out.printf("FIGURES 5a. configuration fuzz: %d random master.cf lines, %d refused by line;"
                 + " %d random service configurations, %d refused by key%n", LINES.get(), BAD_LINES.get(),
                 CONFIGURATIONS.get(), REFUSED.get());
     }
 
-    @Provide
-    Arbitrary<String> words() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("smtp", "inet", "unix", "unix-dgram", "fifo", "pass", "tcp", "-", "y", "n", "x", "0",
-                        "1", "100", "60?", "0?", "?", "-1", "99999999999", "smtpd", "{", "}", "{ a = b }", "-o", "#",
-                        "127.0.0.1:25", "[::1]:25", "../x", "a/b", "\u00e9t\u00e9", "\t", "=", "$x"),
-                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(12));
+    static Gen<String> words() {
+        return Generate.oneOf(
+                Generate.pick(List.of("smtp", "inet", "unix", "unix-dgram", "fifo", "pass", "tcp", "-", "y", "n", "x",
+                        "0", "1", "100", "60?", "0?", "?", "-1", "99999999999", "smtpd", "{", "}", "{ a = b }", "-o",
+                        "#", "127.0.0.1:25", "[::1]:25", "../x", "a/b", "\u00e9t\u00e9", "\t", "=", "$x")),
+                strings().betweenCodePoints(' ', '~').ofLengthBetween(0, 12));
     }
 
-    @Provide
-    Arbitrary<String> lines() {
-        Arbitrary<String> line = words().list().ofMaxSize(12).map(w -> String.join(" ", w));
-        Arbitrary<String> prefix = Arbitraries.of("", "", "", " ", "\t", "#");
-        return net.jqwik.api.Combinators.combine(prefix, line).as((p, l) -> p + l);
+    static Gen<String> lines() {
+        Gen<String> line = lists().of(words()).ofSizeBetween(0, 12).map(w -> String.join(" ", w));
+        Gen<String> prefix = Generate.pick(List.of("", "", "", " ", "\t", "#"));
+        return prefix.zip(line, (p, l) -> p + l);
     }
 
     /** master.cf: any text reads into valid entries and errors that name the file and line. */
-    @Property(tries = 1000)
-    void masterCfNeverThrowsAndNamesEveryBadLine(@ForAll @Size(max = 30) List<@net.jqwik.api.From("lines") String> lines)
-            throws Exception {
+    @Test
+    void masterCfNeverThrowsAndNamesEveryBadLine() {
+        qt().withExamples(1000).forAll(lists().of(lines()).ofSizeBetween(0, 30)).checkAssert(lines -> {
+            try {
+                readsAndNamesEveryBadLine(lines);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void readsAndNamesEveryBadLine(List<String> lines) throws IOException {
         Path file = Files.createTempFile("master", ".cf");
         try {
             Files.writeString(file, String.join("\n", lines) + "\n");
@@ -81,30 +93,31 @@ class ConfigurationFuzzTest {
     }
 
     /** ConfigAdmin: any property values, of any type, are accepted or refused with the key named. */
-    @Property(tries = 1000)
-    void serviceConfigurationsAreAcceptedOrRefusedByKey(@ForAll("properties") Map<String, Object> properties) {
-        List<String> columns = ServiceConfiguration.columns(properties);
-        CONFIGURATIONS.incrementAndGet();
-        try {
-            ServiceDefinition.fromColumns(columns, 100);
-        } catch (IllegalArgumentException e) {
-            REFUSED.incrementAndGet();
-            assertTrue(NAMED.matcher(e.getMessage()).matches() || e.getMessage().startsWith("field \"command\""),
-                    e.getMessage());
-        }
+    @Test
+    void serviceConfigurationsAreAcceptedOrRefusedByKey() {
+        qt().withExamples(1000).forAll(properties()).checkAssert(properties -> {
+            List<String> columns = ServiceConfiguration.columns(properties);
+            CONFIGURATIONS.incrementAndGet();
+            try {
+                ServiceDefinition.fromColumns(columns, 100);
+            } catch (IllegalArgumentException e) {
+                REFUSED.incrementAndGet();
+                assertTrue(NAMED.matcher(e.getMessage()).matches() || e.getMessage().startsWith("field \"command\""),
+                        e.getMessage());
+            }
+        });
     }
 
     /** A valid configuration with a random subset of its keys removed or given random values. */
-    @Provide
-    Arbitrary<Map<String, Object>> properties() {
+    static Gen<Map<String, Object>> properties() {
         Map<String, Object> valid = Map.of("service", "127.0.0.1:10025", "type", "inet", "private", "n", "unpriv", "-",
                 "chroot", "n", "wakeup", "0", "maxproc", "4", "command", "smtpd -o max_use=10");
-        Arbitrary<Object> value = Arbitraries.oneOf(words().map(w -> (Object) w),
-                Arbitraries.integers().map(i -> (Object) i), Arbitraries.just((Object) Boolean.TRUE),
-                words().list().ofMaxSize(4).map(l -> (Object) l.toArray(new String[0])));
-        Arbitrary<Object> valueOrRemoved = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(null)), net.jqwik.api.Tuple.of(4, value));
-        return Arbitraries.subsetOf(KEYS).ofMaxSize(3).flatMap(keys -> valueOrRemoved.list().ofSize(keys.size())
+        Gen<Object> value = Generate.oneOf(words().map(w -> (Object) w),
+                integers().all().map(i -> (Object) i), Generate.constant((Object) Boolean.TRUE),
+                lists().of(words()).ofSizeBetween(0, 4).map(l -> (Object) l.toArray(new String[0])));
+        Gen<Object> valueOrRemoved = Generate.frequency(
+                Pair.of(1, Generate.constant((Object) null)), Pair.of(4, value));
+        return subsetOf(List.of(KEYS), 3).flatMap(keys -> lists().of(valueOrRemoved).ofSize(keys.size())
                 .map(values -> {
                     Map<String, Object> map = new HashMap<>(valid);
                     int i = 0;
@@ -118,5 +131,19 @@ class ConfigurationFuzzTest {
                     }
                     return map;
                 }));
+    }
+
+    /** Distinct elements of {@code all}, as many as a size drawn uniformly from 0 to {@code maxSize}. */
+    static <T> Gen<List<T>> subsetOf(List<T> all, int maxSize) {
+        Gen<Integer> sizes = Generate.range(0, maxSize);
+        return random -> {
+            List<T> left = new ArrayList<>(all);
+            List<T> subset = new ArrayList<>();
+            for (int n = sizes.generate(random); n > 0; n--) {
+                int pick = Generate.range(0, left.size() - 1).generate(random);
+                subset.add(left.remove(pick));
+            }
+            return subset;
+        };
     }
 }

@@ -2,8 +2,11 @@ package org.jmaster.nio.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -11,17 +14,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeProperty;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.ServiceRuntime;
 import org.jmaster.api.StatusRecord;
 import org.jmaster.api.spi.ListenerEvents;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Bad input, fuzzed: whatever bytes a child writes to its status channel, in whatever pieces, the
@@ -38,7 +41,7 @@ class StatusStreamFuzzTest {
     private ServiceRuntime service;
     private Path queue;
 
-    @BeforeProperty
+    @BeforeEach
     void open() throws IOException {
         queue = Files.createTempDirectory("status-fuzz");
         MasterSettings settings = MasterSettings.parse(Map.of("queue_directory", queue.toString()));
@@ -71,7 +74,7 @@ class StatusStreamFuzzTest {
         });
     }
 
-    @AfterProperty
+    @AfterEach
     void close() throws Exception {
         listener.deactivate();
         service.statusChannel().close();
@@ -81,15 +84,29 @@ class StatusStreamFuzzTest {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void figures() {
         System.out.printf("FIGURES 5a. status channel fuzz: %d random bytes read as %d records and %d discarded"
                 + " fragments%n", BYTES.get(), RECORDS.get(), FRAGMENTS.get());
     }
 
-    @Property(tries = 300)
-    void everyByteIsARecordOrADiscardedFragment(@ForAll @Size(max = 8) List<@Size(max = 100) byte[]> writes)
-            throws Exception {
+    @Test
+    void everyByteIsARecordOrADiscardedFragment() {
+        Gen<byte[]> bytes = Generate.byteArrays(Generate.range(0, 100),
+                Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+        qt().withExamples(300).forAll(lists().of(bytes).ofSizeBetween(0, 8)).checkAssert(writes -> {
+            try {
+                writeAndAccount(writes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private void writeAndAccount(List<byte[]> writes) throws IOException, InterruptedException {
         long start = accounted.get();
         long written = 0;
         SocketChannel child = service.statusChannel().childEnd();

@@ -2,23 +2,23 @@ package org.jmaster.policy.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.Generate.constant;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.From;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.Size;
 import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ExitStatus;
 import org.jmaster.api.ProcessState;
 import org.jmaster.api.ServiceRuntime;
 import org.jmaster.api.StatusRecord;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Random sequences of what clients, children, operators and time do to one service, with the
@@ -30,29 +30,31 @@ class PolicyPropertiesTest {
 
     record Step(Kind kind, int pick, int amount) { }
 
-    @Provide
-    Arbitrary<Step> steps() {
-        Arbitrary<Kind> kinds = Arbitraries.frequency(
-                Tuple.of(10, Kind.CONNECT),
-                Tuple.of(8, Kind.TAKEN),
-                Tuple.of(8, Kind.AVAIL),
-                Tuple.of(5, Kind.EXIT),
-                Tuple.of(1, Kind.STALE),
-                Tuple.of(1, Kind.GARBAGE),
-                Tuple.of(1, Kind.THROTTLE),
-                Tuple.of(1, Kind.OPERATOR_THROTTLE),
-                Tuple.of(1, Kind.UNTHROTTLE),
-                Tuple.of(1, Kind.CLEANUP),
-                Tuple.of(3, Kind.TIME),
-                Tuple.of(1, Kind.LIMIT),
-                Tuple.of(1, Kind.SPAWN_FAILS));
-        return Combinators.combine(kinds, Arbitraries.integers().between(0, 1000),
-                Arbitraries.integers().between(0, 2_000_000)).as(Step::new);
+    static Gen<Step> steps() {
+        Gen<Kind> kinds = Generate.frequency(
+                Pair.of(10, constant(Kind.CONNECT)),
+                Pair.of(8, constant(Kind.TAKEN)),
+                Pair.of(8, constant(Kind.AVAIL)),
+                Pair.of(5, constant(Kind.EXIT)),
+                Pair.of(1, constant(Kind.STALE)),
+                Pair.of(1, constant(Kind.GARBAGE)),
+                Pair.of(1, constant(Kind.THROTTLE)),
+                Pair.of(1, constant(Kind.OPERATOR_THROTTLE)),
+                Pair.of(1, constant(Kind.UNTHROTTLE)),
+                Pair.of(1, constant(Kind.CLEANUP)),
+                Pair.of(3, constant(Kind.TIME)),
+                Pair.of(1, constant(Kind.LIMIT)),
+                Pair.of(1, constant(Kind.SPAWN_FAILS)));
+        return kinds.zip(integers().between(0, 1000), integers().between(0, 2_000_000), Step::new);
     }
 
-    @Property(tries = 2000)
-    void invariantsHoldAfterEveryStep(@ForAll @Size(min = 1, max = 200) List<@From("steps") Step> steps,
-            @ForAll("limits") int limit, @ForAll boolean localOnly) {
+    @Test
+    void invariantsHoldAfterEveryStep() {
+        qt().withExamples(2000).forAll(lists().of(steps()).ofSizeBetween(1, 200), limits(), booleans().all())
+                .checkAssert(PolicyPropertiesTest::stepsKeepTheInvariants);
+    }
+
+    private static void stepsKeepTheInvariants(List<Step> steps, int limit, boolean localOnly) {
         PolicyFixture f = new PolicyFixture();
         ServiceRuntime s = f.start("192.0.2.1:25 inet n - n - " + limit + " smtpd", localOnly);
         boolean overLimitByLowering = false;
@@ -133,9 +135,8 @@ class PolicyPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Integer> limits() {
-        return Arbitraries.integers().between(0, 5);
+    static Gen<Integer> limits() {
+        return integers().between(0, 5);
     }
 
     private static void checkInvariants(ServiceRuntime s, boolean overLimitByLowering, boolean listenerSaysListening,
