@@ -8,6 +8,11 @@ package org.jmaster.api;
  * @param value the exit code, or the signal number
  */
 public record ExitStatus(Kind kind, int value) {
+    /** SIGKILL on Linux. */
+    public static final int SIGKILL = 9;
+    /** SIGTERM on Linux. */
+    public static final int SIGTERM = 15;
+
     /** The ways {@code waitpid()} reports a child. */
     public enum Kind {
         /** {@code WIFEXITED}: the child called exit; {@link #value()} is the code. */
@@ -64,13 +69,10 @@ public record ExitStatus(Kind kind, int value) {
 
     @Override
     public String toString() {
-        switch (kind) {
-            case EXITED:
-                return "exit status " + value;
-            case KILLED:
-                return "killed by signal " + value;
-            default:
-                return "stopped by signal " + value;
-        }
+        return switch (kind) {
+            case EXITED -> "exit status " + value;
+            case KILLED -> "killed by signal " + value;
+            case STOPPED -> "stopped by signal " + value;
+        };
     }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The running master, as an OSGi service: what its JMX face and other bundles may ask of it.
+ * The running master, as an OSGi service: what its JMX face and other bundles may ask of it. It
+ * hands out snapshots only: nothing a caller holds is the master's live state.
  */
 @ProviderType
 public interface Master {
@@ -19,8 +20,8 @@ public interface Master {
      */
     void reload();
 
-    /** Every service now. The views are live; change nothing in them. */
-    List<ServiceRuntime> services();
+    /** Every service now, in configuration order: a snapshot of each. */
+    List<ServiceSnapshot> services();
 
     /** The master-wide generation counter: the generation of the newest child. */
     long processGeneration();

@@ -3,9 +3,12 @@ package org.jmaster.api;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import org.jmaster.api.postfix.TimeValue;
 
 /**
  * The master-wide parameters, Postfix's main.cf names where Postfix has one: configuration PID
@@ -13,14 +16,31 @@ import java.util.Objects;
  *
  * <p>{@link #parse} reads configuration properties written as in main.cf (lists separated by
  * whitespace or commas, times with Postfix's units s, m, h, d, w); a bad value is an
- * {@link IllegalArgumentException} naming the key and the value.
+ * {@link IllegalArgumentException} naming the key and the value. The {@code DEFAULT_*} constants
+ * are the one home of the defaults (the Metatype descriptions use them too).
  */
 public final class MasterSettings {
     /** Configuration PID of the master. */
     public static final String PID = "org.jmaster.master";
+    /** {@code queue_directory}, relative to the working directory. */
+    public static final String DEFAULT_QUEUE_DIRECTORY = "queue";
+    /** {@code config_directory}. */
+    public static final String DEFAULT_CONFIG_DIRECTORY = "/etc/postfix";
+    /** {@code daemon_directory}: Debian's. */
+    public static final String DEFAULT_DAEMON_DIRECTORY = "/usr/lib/postfix/sbin";
+    /** {@code default_process_limit}. */
+    public static final int DEFAULT_PROCESS_LIMIT = 100;
+    /** {@code service_throttle_time}. */
+    public static final String DEFAULT_SERVICE_THROTTLE_TIME = "60s";
     /** Postfix 3.7's default {@code import_environment}. */
     public static final String DEFAULT_IMPORT_ENVIRONMENT =
             "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ XAUTHORITY DISPLAY LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME";
+    /** {@code inet_interfaces}. */
+    public static final String DEFAULT_INET_INTERFACES = "all";
+    /** {@code inet_protocols}. */
+    public static final String DEFAULT_INET_PROTOCOLS = "all";
+    /** jmaster's {@code stop_timeout}. */
+    public static final String DEFAULT_STOP_TIMEOUT = "5s";
 
     private final Path queueDirectory;
     private final String configDirectory;
@@ -33,29 +53,30 @@ public final class MasterSettings {
     private final Duration stopTimeout;
     private final String masterCf;
     private final List<String> masterServiceDisable;
-    private final Map<String, String> values = new java.util.TreeMap<>();
+    /** The parameters as configured, for messages and for keeping one across a reload. */
+    private final Map<String, String> values = new TreeMap<>();
 
     private MasterSettings(Map<String, ?> p) {
         for (Map.Entry<String, ?> e : p.entrySet()) {
             Object v = e.getValue();
-            values.put(e.getKey(), v instanceof String[] ? String.join(" ", (String[]) v) : String.valueOf(v));
+            values.put(e.getKey(), v instanceof String[] words ? String.join(" ", words) : String.valueOf(v));
         }
-        queueDirectory = Path.of(string(p, "queue_directory", "queue")).toAbsolutePath().normalize();
-        configDirectory = string(p, "config_directory", "/etc/postfix");
-        daemonDirectory = Path.of(string(p, "daemon_directory", "/usr/lib/postfix/sbin")).toAbsolutePath();
-        defaultProcessLimit = integer(p, "default_process_limit", 100, 1);
-        serviceThrottleTime = time(p, "service_throttle_time", "60s", 1);
-        importEnvironment = list(p, "import_environment", DEFAULT_IMPORT_ENVIRONMENT);
-        inetInterfaces = list(p, "inet_interfaces", "all");
-        inetProtocols = list(p, "inet_protocols", "all");
+        queueDirectory = Path.of(string("queue_directory", DEFAULT_QUEUE_DIRECTORY)).toAbsolutePath().normalize();
+        configDirectory = string("config_directory", DEFAULT_CONFIG_DIRECTORY);
+        daemonDirectory = Path.of(string("daemon_directory", DEFAULT_DAEMON_DIRECTORY)).toAbsolutePath();
+        defaultProcessLimit = integer("default_process_limit", DEFAULT_PROCESS_LIMIT, 1);
+        serviceThrottleTime = time("service_throttle_time", DEFAULT_SERVICE_THROTTLE_TIME, 1);
+        importEnvironment = list("import_environment", DEFAULT_IMPORT_ENVIRONMENT);
+        inetInterfaces = list("inet_interfaces", DEFAULT_INET_INTERFACES);
+        inetProtocols = list("inet_protocols", DEFAULT_INET_PROTOCOLS);
         for (String protocol : inetProtocols) {
             if (!List.of("all", "ipv4", "ipv6").contains(protocol)) {
                 throw badValue("inet_protocols", protocol);
             }
         }
-        stopTimeout = time(p, "stop_timeout", "5s", 0);
-        masterCf = string(p, "master_cf", "");
-        masterServiceDisable = list(p, "master_service_disable", "");
+        stopTimeout = time("stop_timeout", DEFAULT_STOP_TIMEOUT, 0);
+        masterCf = string("master_cf", "");
+        masterServiceDisable = list("master_service_disable", "");
     }
 
     /** Every parameter at its default. */
@@ -72,62 +93,22 @@ public final class MasterSettings {
         return new MasterSettings(properties);
     }
 
-    /**
-     * A Postfix time value: a number with an optional unit s, m, h, d or w (seconds without one).
-     *
-     * @throws IllegalArgumentException naming the key and the bad value
-     */
-    public static Duration parseTime(String key, String value) {
-        String text = value.strip();
-        long unit = 1;
-        if (!text.isEmpty() && !Character.isDigit(text.charAt(text.length() - 1))) {
-            switch (text.charAt(text.length() - 1)) {
-                case 's':
-                    unit = 1;
-                    break;
-                case 'm':
-                    unit = 60;
-                    break;
-                case 'h':
-                    unit = 3600;
-                    break;
-                case 'd':
-                    unit = 86400;
-                    break;
-                case 'w':
-                    unit = 604800;
-                    break;
-                default:
-                    throw badValue(key, value);
-            }
-            text = text.substring(0, text.length() - 1);
-        }
-        if (text.isEmpty() || !text.chars().allMatch(Character::isDigit) || text.length() > 9) {
-            throw badValue(key, value);
-        }
-        return Duration.ofSeconds(Long.parseLong(text) * unit);
-    }
-
-    private static String string(Map<String, ?> p, String key, String dflt) {
-        Object value = p.get(key);
+    private String string(String key, String dflt) {
+        String value = values.get(key);
         if (value == null) {
             return dflt;
         }
-        String text = value.toString().strip();
+        String text = value.strip();
         return text.isEmpty() ? dflt : text;
     }
 
-    private static List<String> list(Map<String, ?> p, String key, String dflt) {
-        Object value = p.get(key);
-        if (value instanceof String[]) {
-            value = String.join(" ", (String[]) value);
-        }
-        String text = value == null ? dflt : value.toString();
-        return Arrays.stream(text.split("[\\s,]+")).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableList());
+    private List<String> list(String key, String dflt) {
+        String text = values.getOrDefault(key, dflt);
+        return Arrays.stream(text.split("[\\s,]+")).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static int integer(Map<String, ?> p, String key, int dflt, int min) {
-        String text = string(p, key, Integer.toString(dflt));
+    private int integer(String key, int dflt, int min) {
+        String text = string(key, Integer.toString(dflt));
         try {
             int value = Integer.parseInt(text);
             if (value >= min) {
@@ -139,12 +120,13 @@ public final class MasterSettings {
         throw badValue(key, text);
     }
 
-    private static Duration time(Map<String, ?> p, String key, String dflt, long minSeconds) {
-        Duration value = parseTime(key, string(p, key, dflt));
-        if (value.getSeconds() < minSeconds) {
-            throw badValue(key, string(p, key, dflt));
+    private Duration time(String key, String dflt, long minSeconds) {
+        String text = string(key, dflt);
+        long seconds = TimeValue.seconds(text).orElse(-1);
+        if (seconds < minSeconds) {
+            throw badValue(key, text);
         }
-        return value;
+        return Duration.ofSeconds(seconds);
     }
 
     private static IllegalArgumentException badValue(String key, String value) {
@@ -206,14 +188,14 @@ public final class MasterSettings {
         return masterServiceDisable;
     }
 
-    /** A parameter as configured (absent: null), for messages and comparisons. */
+    /** A parameter as configured (absent: null). */
     public String value(String key) {
         return values.get(key);
     }
 
-    /** These settings with one parameter replaced by its value in other settings (or removed). */
+    /** These settings with one parameter as configured in other settings (or removed when absent there). */
     public MasterSettings with(String key, MasterSettings other) {
-        Map<String, Object> p = new java.util.HashMap<>(values);
+        Map<String, Object> p = new HashMap<>(values);
         if (other.value(key) == null) {
             p.remove(key);
         } else {
@@ -229,20 +211,17 @@ public final class MasterSettings {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof MasterSettings)) {
-            return false;
-        }
-        MasterSettings s = (MasterSettings) o;
-        return queueDirectory.equals(s.queueDirectory) && configDirectory.equals(s.configDirectory)
-                && daemonDirectory.equals(s.daemonDirectory) && defaultProcessLimit == s.defaultProcessLimit
-                && serviceThrottleTime.equals(s.serviceThrottleTime) && importEnvironment.equals(s.importEnvironment)
-                && inetInterfaces.equals(s.inetInterfaces) && inetProtocols.equals(s.inetProtocols)
-                && stopTimeout.equals(s.stopTimeout) && masterCf.equals(s.masterCf)
-                && masterServiceDisable.equals(s.masterServiceDisable);
+        return o instanceof MasterSettings s && queueDirectory.equals(s.queueDirectory)
+                && configDirectory.equals(s.configDirectory) && daemonDirectory.equals(s.daemonDirectory)
+                && defaultProcessLimit == s.defaultProcessLimit && serviceThrottleTime.equals(s.serviceThrottleTime)
+                && importEnvironment.equals(s.importEnvironment) && inetInterfaces.equals(s.inetInterfaces)
+                && inetProtocols.equals(s.inetProtocols) && stopTimeout.equals(s.stopTimeout)
+                && masterCf.equals(s.masterCf) && masterServiceDisable.equals(s.masterServiceDisable);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(queueDirectory, configDirectory, daemonDirectory, defaultProcessLimit);
+        return Objects.hash(queueDirectory, configDirectory, daemonDirectory, defaultProcessLimit, serviceThrottleTime,
+                importEnvironment, inetInterfaces, inetProtocols, stopTimeout, masterCf, masterServiceDisable);
     }
 }

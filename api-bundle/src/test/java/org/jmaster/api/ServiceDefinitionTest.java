@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.jmaster.api.postfix.MasterCfSyntax;
 import org.junit.jupiter.api.Test;
 
 /** The master.cf columns and their defaults, and the messages for bad values. */
@@ -16,9 +17,9 @@ class ServiceDefinitionTest {
         ServiceDefinition d = ServiceDefinition.parse("smtp inet n - - - - smtpd", 100);
         assertEquals("smtp", d.name());
         assertEquals(ServiceType.INET, d.type());
-        assertFalse(d.isPrivate());
-        assertTrue(d.isUnprivileged(), "unpriv defaults to y");
-        assertFalse(d.isChroot(), "chroot defaults to n at compatibility_level >= 1");
+        assertFalse(d.privateService());
+        assertTrue(d.unprivileged(), "unpriv defaults to y");
+        assertFalse(d.chroot(), "chroot defaults to n at compatibility_level >= 1");
         assertEquals(0, d.wakeupSeconds());
         assertEquals(100, d.processLimit());
         assertEquals(List.of("smtpd"), d.command());
@@ -28,11 +29,11 @@ class ServiceDefinitionTest {
     void everyColumnIsRead() {
         ServiceDefinition d = ServiceDefinition.parse("pickup unix y n y 60? 1 pickup -o content_filter=", 100);
         assertEquals(ServiceType.UNIX, d.type());
-        assertTrue(d.isPrivate());
-        assertFalse(d.isUnprivileged());
-        assertTrue(d.isChroot());
+        assertTrue(d.privateService());
+        assertFalse(d.unprivileged());
+        assertTrue(d.chroot());
         assertEquals(60, d.wakeupSeconds());
-        assertTrue(d.isConditionalWakeup());
+        assertTrue(d.conditionalWakeup());
         assertEquals(1, d.processLimit());
         assertEquals(List.of("pickup", "-o", "content_filter="), d.command());
     }
@@ -41,17 +42,17 @@ class ServiceDefinitionTest {
     void zeroWithQuestionMarkIsJustZero() {
         ServiceDefinition d = ServiceDefinition.parse("x unix - - - 0? 0 x", 100);
         assertEquals(0, d.wakeupSeconds());
-        assertFalse(d.isConditionalWakeup());
+        assertFalse(d.conditionalWakeup());
         assertEquals(0, d.processLimit());
     }
 
     @Test
     void braceGroupsBecomeOneWord() {
         assertEquals(List.of("smtpd", "-o", "smtpd_banner = $myhostname long form works", "-v"),
-                ServiceDefinition.splitCommand("smtpd -o {  smtpd_banner = $myhostname long form works } -v"));
-        assertEquals(List.of("a{b c}d", "{x}"), ServiceDefinition.splitCommand("a{b c}d {{x}}"));
+                MasterCfSyntax.splitCommand("smtpd -o {  smtpd_banner = $myhostname long form works } -v"));
+        assertEquals(List.of("a{b c}d", "{x}"), MasterCfSyntax.splitCommand("a{b c}d {{x}}"));
         assertEquals(List.of("spawn", "user=nobody", "argv=/bin/cat"),
-                ServiceDefinition.splitCommand("  spawn\tuser=nobody  argv=/bin/cat "));
+                MasterCfSyntax.splitCommand("  spawn\tuser=nobody  argv=/bin/cat "));
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
+import org.jmaster.api.postfix.MasterCfSyntax;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,15 +46,11 @@ class ReliabilityIT {
 
     /** Writes a service configuration (etc/org.jmaster.service-NAME.cfg) from a master.cf line. */
     private static void cfg(Container c, String name, String masterCfLine) throws IOException {
-        String[] keys = {"service", "type", "private", "unpriv", "chroot", "wakeup", "maxproc"};
-        String rest = masterCfLine.strip();
+        List<String> columns = MasterCfSyntax.columns(masterCfLine);
         StringBuilder text = new StringBuilder();
-        for (String key : keys) {
-            int end = rest.indexOf(' ');
-            text.append(key).append(" = ").append(rest, 0, end).append('\n');
-            rest = rest.substring(end).strip();
+        for (int i = 0; i < columns.size(); i++) {
+            text.append(MasterCfSyntax.COLUMNS.get(i)).append(" = ").append(columns.get(i)).append('\n');
         }
-        text.append("command = ").append(rest).append('\n');
         Files.writeString(c.home.resolve("etc/org.jmaster.service-" + name + ".cfg"), text.toString());
     }
 

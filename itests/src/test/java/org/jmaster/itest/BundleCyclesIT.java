@@ -23,7 +23,7 @@ import org.osgi.framework.Bundle;
  * replaced spawner retires the children of the old one, and a Java child needs a moment to start:
  * cycling faster than that only makes clients wait). Afterwards the JVM's descriptors, threads
  * and MBeans, and the children, are what they were; the service serves, and no client was refused or
- * lost: not even while the master bundle is stopped, as the listener keeps its listen sockets
+ * lost: not even while the master bundle is stopped, as the event loop keeps its listen sockets
  * for the next master and its children finish their requests. Reduced in CI; full size
  * with -Djmaster.reliability.full=true.
  */

@@ -21,11 +21,14 @@ import java.util.concurrent.TimeUnit;
 import org.jmaster.api.ExitStatus;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
-import org.jmaster.api.spi.ListenerEvents;
-import org.jmaster.api.spi.StressArgument;
-import org.jmaster.nio.internal.NioListener;
+import org.jmaster.api.StressArgument;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.loop.ListenSockets;
+import org.jmaster.api.spi.loop.LoopEvents;
+import org.jmaster.api.spi.loop.StatusChannel;
+import org.jmaster.api.spi.loop.Watch;
+import org.jmaster.api.spi.spawner.SpawnRequest;
+import org.jmaster.nio.internal.NioEventLoop;
 import org.jmaster.spawner.internal.PosixSpawner;
 import org.junit.After;
 import org.junit.Before;
@@ -33,12 +36,12 @@ import org.junit.Test;
 
 /**
  * The master-child contract seen from the master's side, with this test as the master: the real
- * listener and spawner, outside OSGi, and every status record a Java child writes.
+ * event loop and spawner, outside OSGi, and every status record a Java child writes.
  */
 public class ChildContractIT {
     private Path dir;
     private MasterSettings settings;
-    private NioListener listener;
+    private NioEventLoop loop;
     private PosixSpawner spawner;
     private final BlockingQueue<Object> records = new LinkedBlockingQueue<>();
     private final BlockingQueue<ExitStatus> exits = new LinkedBlockingQueue<>();
@@ -55,50 +58,53 @@ public class ChildContractIT {
         settings = MasterSettings.parse(Map.of("queue_directory", dir.resolve("queue").toString(),
                 "daemon_directory", daemons.toString(), "stop_timeout", "2s"));
         Files.createDirectories(settings.queueDirectory());
-        listener = new NioListener();
+        loop = new NioEventLoop();
         spawner = new PosixSpawner();
     }
 
     @After
     public void tearDown() throws Exception {
         spawner.deactivate();
-        listener.deactivate();
+        loop.deactivate();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
-    private ServiceRuntime start(String options, int port) throws Exception {
+    /** What this test, as the master, keeps of its one service. */
+    private record Service(ServiceDefinition definition, ListenSockets sockets, StatusChannel status, Watch watch) {
+    }
+
+    private Service start(String options, int port) throws Exception {
         ServiceDefinition definition = ServiceDefinition.parse("127.0.0.1:" + port + " inet n - n - 4 echo" + options, 100);
-        ServiceRuntime service = new ServiceRuntime(listener.endpointName(definition, settings), definition,
-                settings.commandPath("echo"));
-        service.setListenSockets(listener.open(definition, settings, 100));
-        service.setStatusChannel(listener.openStatusChannel());
-        listener.watch(service, new ListenerEvents() {
+        ListenSockets sockets = loop.open(definition, settings, 100);
+        StatusChannel status = loop.openStatusChannel();
+        Watch watch = loop.watch(sockets, status, new LoopEvents() {
             @Override
-            public void listenReady(ServiceRuntime s) {
+            public void listenReady() {
             }
 
             @Override
-            public void statusRecord(ServiceRuntime s, StatusRecord record) {
+            public void statusRecord(StatusRecord record) {
                 records.add(record);
             }
 
             @Override
-            public void partialStatus(ServiceRuntime s, byte[] bytes, int length) {
+            public void partialStatus(byte[] bytes, int length) {
                 records.add("partial " + length);
             }
 
             @Override
-            public void statusFailure(ServiceRuntime s, String message) {
+            public void statusFailure(String message) {
                 records.add(message);
             }
         });
-        return service;
+        return new Service(definition, sockets, status, watch);
     }
 
-    private int spawn(ServiceRuntime service, long generation) throws Exception {
-        return spawner.spawn(service, settings, generation, StressArgument.NONE, (pid, status) -> exits.add(status)).pid();
+    private int spawn(Service service, long generation) throws Exception {
+        return spawner.spawn(new SpawnRequest(service.definition(), settings.commandPath("echo"), settings, generation,
+                StressArgument.NONE, service.status().childFd(), service.sockets().fds()), (pid, status) -> exits.add(status));
     }
 
     private static int freePort() throws Exception {
@@ -120,7 +126,7 @@ public class ChildContractIT {
     @Test
     public void case51and52_takenThenAvailPerSessionAndNothingAtStart() throws Exception {
         int port = freePort();
-        ServiceRuntime service = start(" -o max_use=2", port);
+        Service service = start(" -o max_use=2", port);
         int pid = spawn(service, 65);
         assertNull("no record at start-up", records.poll(1500, TimeUnit.MILLISECONDS));
         for (String line : new String[] {"one", "two"}) {
@@ -130,51 +136,51 @@ public class ChildContractIT {
         }
         assertEquals(ExitStatus.exited(0), exits.poll(5, TimeUnit.SECONDS));
         assertNull(records.poll(200, TimeUnit.MILLISECONDS));
-        ((ServerSocketChannel) service.listenSockets().channels().get(0)).close();
-        service.statusChannel().close();
+        ((ServerSocketChannel) service.sockets().channels().get(0)).close();
+        service.status().close();
     }
 
     /** Case 50: closing the status channel while the child is idle makes it exit 0 well within a second. */
     @Test
     public void case50_idleChildExitsWhenTheStatusChannelCloses() throws Exception {
         int port = freePort();
-        ServiceRuntime service = start("", port);
+        Service service = start("", port);
         spawn(service, 7);
         assertEquals("warm", echo(port, "warm"));
         records.poll(5, TimeUnit.SECONDS);
         records.poll(5, TimeUnit.SECONDS);
         long closedAt = System.nanoTime();
-        listener.unwatch(service);
-        service.statusChannel().close();
+        service.watch().cancel();
+        service.status().close();
         assertEquals(ExitStatus.exited(0), exits.poll(5, TimeUnit.SECONDS));
         long millis = (System.nanoTime() - closedAt) / 1_000_000;
         assertTrue("exited after " + millis + " ms", millis < 1000);
-        service.listenSockets().close();
+        service.sockets().close();
     }
 
     /** Case 53: max_idle=1 and no client: the child exits 0 after about a second, no record. */
     @Test
     public void case53_unusedChildExitsAfterMaxIdle() throws Exception {
-        ServiceRuntime service = start(" -o max_idle=1", freePort());
+        Service service = start(" -o max_idle=1", freePort());
         long started = System.nanoTime();
         spawn(service, 8);
         assertEquals(ExitStatus.exited(0), exits.poll(10, TimeUnit.SECONDS));
         assertTrue((System.nanoTime() - started) / 1_000_000 >= 1000);
         assertNull(records.poll(100, TimeUnit.MILLISECONDS));
-        service.listenSockets().close();
-        service.statusChannel().close();
+        service.sockets().close();
+        service.status().close();
     }
 
     /** Case 54 for the Java runtime: a bad option is fatal: exit 1 after about a second, no record. */
     @Test
     public void case54_badOptionExitsOneWithoutARecord() throws Exception {
-        ServiceRuntime service = start(" -Q", freePort());
+        Service service = start(" -Q", freePort());
         long started = System.nanoTime();
         spawn(service, 9);
         assertEquals(ExitStatus.exited(1), exits.poll(10, TimeUnit.SECONDS));
         assertTrue((System.nanoTime() - started) / 1_000_000 >= 1000);
         assertNull(records.poll(100, TimeUnit.MILLISECONDS));
-        service.listenSockets().close();
-        service.statusChannel().close();
+        service.sockets().close();
+        service.status().close();
     }
 }

@@ -31,6 +31,8 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.jmaster.api.ServiceDefinition;
+import org.jmaster.api.ServiceSnapshot;
+import org.jmaster.api.postfix.MasterCfSyntax;
 import org.junit.After;
 import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
@@ -143,10 +145,15 @@ public abstract class JmasterTestSupport {
         return context.getService(reference);
     }
 
-    /** The runtime view of the service with this name (column 1), waiting up to 10 s for it. */
-    protected org.jmaster.api.ServiceRuntime runtime(String name) throws InterruptedException {
+    /** A snapshot of the service with this name (column 1) now, waiting up to 10 s for it to exist. */
+    protected ServiceSnapshot snapshot(String name) throws InterruptedException {
         await("service " + name, 10_000, () -> master().services().stream().anyMatch(s -> s.name().equals(name)));
         return master().services().stream().filter(s -> s.name().equals(name)).findFirst().get();
+    }
+
+    /** The same, for conditions polled in a loop: no wait; null while there is no such service. */
+    protected ServiceSnapshot now(String name) {
+        return master().services().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
     protected Bundle masterBundle() {
@@ -188,16 +195,12 @@ public abstract class JmasterTestSupport {
     }
 
     protected static Dictionary<String, Object> columns(String masterCfLine) {
-        String[] keys = {"service", "type", "private", "unpriv", "chroot", "wakeup", "maxproc"};
-        String rest = masterCfLine.strip();
-        Hashtable<String, Object> columns = new Hashtable<>();
-        for (String key : keys) {
-            int end = rest.indexOf(' ');
-            columns.put(key, rest.substring(0, end));
-            rest = rest.substring(end).strip();
-        }
-        columns.put("command", rest);
         ServiceDefinition.parse(masterCfLine, 100); // the test's own line must be valid
+        List<String> values = MasterCfSyntax.columns(masterCfLine);
+        Hashtable<String, Object> columns = new Hashtable<>();
+        for (int i = 0; i < values.size(); i++) {
+            columns.put(MasterCfSyntax.COLUMNS.get(i), values.get(i));
+        }
         return columns;
     }
 
@@ -289,15 +292,17 @@ public abstract class JmasterTestSupport {
      * counts alone are not enough: a child counts available from its spawn until its TAKEN is read.
      */
     protected void awaitServed(String serviceName, long requests) throws InterruptedException {
-        org.jmaster.api.ServiceRuntime runtime = runtime(serviceName);
+        snapshot(serviceName);
         try {
-            await(requests + " requests of " + serviceName + " completed, every child available", 10_000,
-                    () -> runtime.requestsCompleted() >= requests && runtime.totalProcesses() > 0
-                            && runtime.availableProcesses() == runtime.totalProcesses());
+            await(requests + " requests of " + serviceName + " completed, every child available", 10_000, () -> {
+                ServiceSnapshot s = now(serviceName);
+                return s != null && s.requestsCompleted() >= requests && s.totalProcesses() > 0
+                        && s.availableProcesses() == s.totalProcesses();
+            });
         } catch (AssertionError e) {
-            throw described(new AssertionError(e.getMessage() + " (completed " + runtime.requestsCompleted()
-                    + ", available " + runtime.availableProcesses() + " of " + runtime.totalProcesses() + ")"),
-                    serviceName);
+            ServiceSnapshot s = snapshot(serviceName);
+            throw described(new AssertionError(e.getMessage() + " (completed " + s.requestsCompleted()
+                    + ", available " + s.availableProcesses() + " of " + s.totalProcesses() + ")"), serviceName);
         }
     }
 

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
-import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.ServiceSnapshot;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -105,7 +105,7 @@ public class MasterCfIT extends JmasterTestSupport {
                 assertEquals("during", exchange(during, "during"));
             }
             assertTrue(master().processGeneration() > generation);
-            assertEquals(3, runtime(a).processLimit());
+            assertEquals(3, snapshot(a).processLimit());
             logs.await("service 127.0.0.1:" + portB + "(", " stopped");
         }
         assertEquals(0, logs.count("exit status"));
@@ -122,14 +122,18 @@ public class MasterCfIT extends JmasterTestSupport {
         try (Socket client = connect(portA)) {
             send(client, "later");
             logs.await("testchild: bad command startup -- throttling");
-            ServiceRuntime before = runtime(a);
-            long expiry = before.throttleExpireTime();
+            ServiceSnapshot before = snapshot(a);
+            long taken = System.nanoTime();
             Files.delete(fail);
             master().reload();
-            ServiceRuntime after = runtime(a);
-            assertTrue("the same service", before == after);
-            assertTrue(after.isThrottled());
-            assertEquals(expiry, after.throttleExpireTime());
+            ServiceSnapshot after = snapshot(a);
+            long elapsed = (System.nanoTime() - taken) / 1_000_000;
+            assertEquals("the same service", before.started(), after.started());
+            assertTrue(after.throttled());
+            assertTrue("the same expiry: " + before.throttleRemainingMillis() + " ms left, then "
+                    + after.throttleRemainingMillis() + " ms, " + elapsed + " ms later",
+                    after.throttleRemainingMillis() <= before.throttleRemainingMillis()
+                            && after.throttleRemainingMillis() >= before.throttleRemainingMillis() - elapsed - 1);
             assertEquals("later", receive(client, 10_000));
         }
     }
@@ -156,15 +160,15 @@ public class MasterCfIT extends JmasterTestSupport {
         int port = freePort();
         write(port + " inet n - n - 4 echo");
         master().reload();
-        ServiceRuntime before = runtime(Integer.toString(port));
+        ServiceSnapshot before = snapshot(Integer.toString(port));
         org.osgi.service.cm.Configuration config = configAdmin.getConfiguration("org.jmaster.master", null);
         java.util.Dictionary<String, Object> settings = config.getProperties();
         settings.put("inet_interfaces", "all");
         config.update(settings);
         logs.await("service " + port + ": ignoring inet_interfaces change");
         logs.await("to change inet_interfaces, stop and start jmaster");
-        assertEquals(List.of("127.0.0.1:" + port), runtime(Integer.toString(port)).listenSockets().addresses());
-        assertTrue(before == runtime(Integer.toString(port)));
+        assertEquals(List.of("127.0.0.1:" + port), snapshot(Integer.toString(port)).endpoints());
+        assertEquals(before.started(), snapshot(Integer.toString(port)).started());
         assertEquals("kept", echo(port, "kept"));
     }
 
@@ -173,12 +177,13 @@ public class MasterCfIT extends JmasterTestSupport {
     public void case40_wakeupTriggersAtStartAndPeriodically() throws Exception {
         write("127.0.0.1:" + portA + " inet n - n 1 4 echo");
         master().reload();
-        ServiceRuntime a = runtime("127.0.0.1:" + portA);
-        await("the immediate trigger", 10_000, () -> a.requestsCompleted() >= 1);
+        String a = "127.0.0.1:" + portA;
+        snapshot(a);
+        await("the immediate trigger", 10_000, () -> now(a).requestsCompleted() >= 1);
         Thread.sleep(1500); // the file watch reloads too, and each reload triggers at once
-        long first = a.requestsCompleted();
+        long first = now(a).requestsCompleted();
         long start = System.currentTimeMillis();
-        await("three more triggers", 10_000, () -> a.requestsCompleted() >= first + 3);
+        await("three more triggers", 10_000, () -> now(a).requestsCompleted() >= first + 3);
         long millis = System.currentTimeMillis() - start;
         assertTrue("one per second, took " + millis + " ms", millis >= 1900 && millis <= 5000);
     }
@@ -188,11 +193,12 @@ public class MasterCfIT extends JmasterTestSupport {
     public void case41_conditionalWakeupWaitsForTheFirstSpawn() throws Exception {
         write("127.0.0.1:" + portA + " inet n - n 1? 4 echo");
         master().reload();
-        ServiceRuntime a = runtime("127.0.0.1:" + portA);
+        String a = "127.0.0.1:" + portA;
+        snapshot(a);
         Thread.sleep(2500);
-        assertEquals(0, a.processesSpawned());
+        assertEquals(0, now(a).processesSpawned());
         assertEquals("first", echo(portA, "first"));
-        await("triggers after the first spawn", 10_000, () -> a.requestsCompleted() >= 3);
+        await("triggers after the first spawn", 10_000, () -> now(a).requestsCompleted() >= 3);
     }
 
     /** Case 42: no trigger while throttled; the timer keeps running and triggers resume after it. */
@@ -203,12 +209,13 @@ public class MasterCfIT extends JmasterTestSupport {
         write("127.0.0.1:" + portA + " inet n - n 1 4 testchild -o fail_if=" + fail + " -o spawn_log=" + spawns);
         master().reload();
         logs.await("testchild: bad command startup -- throttling");
-        ServiceRuntime a = runtime("127.0.0.1:" + portA);
+        String a = "127.0.0.1:" + portA;
+        snapshot(a);
         Files.delete(fail);
         Thread.sleep(1500);
-        assertTrue(a.isThrottled());
+        assertTrue(now(a).throttled());
         assertEquals("one spawn: the first trigger's", 1, Files.readAllLines(spawns).size());
-        await("triggers resume after the throttle", 10_000, () -> a.requestsCompleted() >= 2);
+        await("triggers resume after the throttle", 10_000, () -> now(a).requestsCompleted() >= 2);
     }
 
     /** Case 43 for the types jmaster cannot trigger (pass): a warning each period. */
@@ -226,8 +233,8 @@ public class MasterCfIT extends JmasterTestSupport {
     public void unixServicesAreTriggeredThroughTheirSocket() throws Exception {
         write("tick unix n - n 1 4 echo");
         master().reload();
-        ServiceRuntime tick = runtime("tick");
-        await("triggers", 10_000, () -> tick.requestsCompleted() >= 2);
+        snapshot("tick");
+        await("triggers", 10_000, () -> now("tick").requestsCompleted() >= 2);
         assertEquals(0, logs.count("master_wakeup_timer_event"));
     }
 }

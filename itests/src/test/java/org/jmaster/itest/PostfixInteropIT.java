@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.jmaster.api.ServiceRuntime;
+import org.jmaster.api.ServiceSnapshot;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -107,8 +107,8 @@ public class PostfixInteropIT extends JmasterTestSupport {
         }
         ProcessHandle retired = first;
         await("the child retires after two sessions", 10_000, () -> !retired.isAlive());
-        ServiceRuntime runtime = runtime(name);
-        await("two completed requests", 5000, () -> runtime.requestsCompleted() == 2);
+        snapshot(name);
+        await("two completed requests", 5000, () -> now(name).requestsCompleted() == 2);
         assertEquals(0, logs.count("exit status"));
         try (Smtp smtp = new Smtp(port)) {
             assertEquals("221 2.0.0 Bye", smtp.quit());
@@ -187,7 +187,7 @@ public class PostfixInteropIT extends JmasterTestSupport {
         try (Socket client = connect(port)) {
             logs.await("process " + DAEMONS.resolve("smtpd") + " pid ", " exit status 1");
             logs.await(DAEMONS.resolve("smtpd") + ": bad command startup -- throttling");
-            assertTrue(runtime("127.0.0.1:" + port).isThrottled());
+            assertTrue(snapshot("127.0.0.1:" + port).throttled());
         }
     }
 
@@ -256,12 +256,13 @@ public class PostfixInteropIT extends JmasterTestSupport {
         settings.put("master_cf", file.toString());
         config.update(settings);
         awaitStarted("smtp");
-        ServiceRuntime smtp = runtime("smtp");
+        ServiceSnapshot smtp = snapshot("smtp");
+        String socket = ProcFs.listeningSocket(25);
         Files.writeString(file, "25 inet n - n - 4 smtpd\n");
         master().reload();
-        ServiceRuntime after = runtime("25");
-        assertTrue("the same service", smtp == after);
-        assertTrue("the same listen socket", smtp.listenSockets() == after.listenSockets());
+        ServiceSnapshot after = snapshot("25");
+        assertEquals("the same service", smtp.started(), after.started());
+        assertEquals("the same listen socket", socket, ProcFs.listeningSocket(25));
         logs.await("service 25(25) restarted: ");
         try (Smtp client = new Smtp(25)) {
             assertEquals("221 2.0.0 Bye", client.quit());

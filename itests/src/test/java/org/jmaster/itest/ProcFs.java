@@ -30,6 +30,24 @@ final class ProcFs {
         return -1;
     }
 
+    /** The inodes of the listening TCP sockets on this port, IPv4 then IPv6: which sockets they are. */
+    static String listeningSocket(int port) throws IOException {
+        StringBuilder inodes = new StringBuilder();
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            if (!Files.exists(Path.of(table))) {
+                continue;
+            }
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[3].equals("0A")
+                        && Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16) == port) {
+                    inodes.append(inodes.length() > 0 ? " " : "").append(f[9]);
+                }
+            }
+        }
+        return inodes.toString();
+    }
+
     /** True when the inode is an AF_UNIX socket. */
     static boolean isUnixSocket(long inode) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {

@@ -1,8 +1,10 @@
 package org.jmaster.api.jmx;
 
 import javax.management.MBeanException;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** The master: {@code org.jmaster:type=Master}. */
+@ProviderType
 @Description("The jmaster supervisor: its services and its configuration.")
 public interface MasterMXBean {
     @Description("Every service, as \"<service>/<type>\".")

@@ -1,8 +1,10 @@
 package org.jmaster.api.jmx;
 
 import java.util.Date;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** One live child of a service, a row of the {@code Processes} attribute. */
+@ProviderType
 @Description("A live child process of the service.")
 public interface ProcessInfo {
     /** The process id. */

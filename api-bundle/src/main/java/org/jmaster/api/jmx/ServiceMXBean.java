@@ -2,6 +2,7 @@ package org.jmaster.api.jmx;
 
 import java.util.List;
 import javax.management.MBeanException;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One supervised service: {@code org.jmaster:type=Service,name="<service>/<type>"}, for example
@@ -12,6 +13,7 @@ import javax.management.MBeanException;
  * {@link #LIMIT_REACHED}, {@link #STRESS_STARTED}, {@link #RESTARTED}, {@link #CLEANUP},
  * {@link #BAD_STARTUP}, and {@code jmx.attribute.change} for {@code ProcessLimit}.
  */
+@ProviderType
 @Description("A supervised service: a master.cf line, its listen sockets and its child processes.")
 public interface ServiceMXBean {
     /** The JMX domain of jmaster's MBeans. */

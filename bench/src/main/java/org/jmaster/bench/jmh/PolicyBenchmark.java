@@ -2,16 +2,15 @@ package org.jmaster.bench.jmh;
 
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.jmaster.api.ChildProcess;
-import org.jmaster.api.ProcessState;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
-import org.jmaster.api.spi.PolicyContext;
-import org.jmaster.api.spi.SpawnException;
-import org.jmaster.api.spi.StressArgument;
-import org.jmaster.api.spi.Timer;
+import org.jmaster.api.SpawnException;
+import org.jmaster.api.StressArgument;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.PolicyContext;
+import org.jmaster.api.spi.policy.ServiceState;
+import org.jmaster.api.spi.policy.TimerKind;
 import org.jmaster.policy.internal.PostfixPolicy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PolicyBenchmark {
     private final PostfixPolicy policy = new PostfixPolicy();
-    private ServiceRuntime service;
+    private ServiceState service;
     private final StatusRecord[] taken = new StatusRecord[16];
     private final StatusRecord[] avail = new StatusRecord[16];
     private int next;
@@ -52,30 +51,33 @@ public class PolicyBenchmark {
         }
 
         @Override
-        public void listen(ServiceRuntime s, boolean enabled) {
+        public void listen(ServiceState s, boolean enabled) {
             listenChanges++;
         }
 
         @Override
-        public ChildProcess spawn(ServiceRuntime s, StressArgument stress) throws SpawnException {
-            return new ChildProcess(++pid, pid, Instant.EPOCH);
+        public ChildState spawn(ServiceState s, StressArgument stress) throws SpawnException {
+            return new ChildState(++pid, pid, Instant.EPOCH);
         }
 
         @Override
-        public void signal(ChildProcess child, int signal) {
+        public void signal(ChildState child, int signal) {
         }
 
         @Override
-        public void restart(ServiceRuntime s) {
+        public void restart(ServiceState s) {
         }
 
         @Override
-        public Timer schedule(long delayMillis, Runnable task) {
-            return () -> { };
+        public void schedule(ServiceState s, TimerKind kind, long delayMillis) {
         }
 
         @Override
-        public ServiceRuntime ownerOf(int pid) {
+        public void cancel(ServiceState s, TimerKind kind) {
+        }
+
+        @Override
+        public ServiceState ownerOf(int pid) {
             return null;
         }
 
@@ -88,21 +90,21 @@ public class PolicyBenchmark {
         }
 
         @Override
-        public void event(ServiceRuntime s, ServiceEvent event, String message) {
+        public void event(ServiceState s, ServiceEvent event, String message) {
         }
     };
 
     @Setup
     public void start() {
         ServiceDefinition definition = ServiceDefinition.parse("127.0.0.1:25 inet n - n - 16 smtpd", 100);
-        service = new ServiceRuntime("[127.0.0.1]:25", definition, "/usr/lib/postfix/sbin/smtpd");
+        service = new ServiceState("[127.0.0.1]:25", definition, "/usr/lib/postfix/sbin/smtpd");
         service.setLocalOnly(true);
         policy.availListen(service, context);
         for (int i = 0; i < 16; i++) {
             policy.listenReady(service, context);
-            ChildProcess child = service.children().stream().filter(ChildProcess::isAvailable).findFirst().get();
-            taken[i] = StatusRecord.of(child.pid(), child.generation(), ProcessState.TAKEN);
-            avail[i] = StatusRecord.of(child.pid(), child.generation(), ProcessState.AVAIL);
+            ChildState child = service.children().stream().filter(ChildState::isAvailable).findFirst().get();
+            taken[i] = StatusRecord.taken(child.pid(), child.generation());
+            avail[i] = StatusRecord.avail(child.pid(), child.generation());
             policy.statusUpdate(service, taken[i], context);
         }
         for (int i = 0; i < 16; i++) {

@@ -8,9 +8,11 @@ import java.util.concurrent.TimeUnit;
 import org.jmaster.api.ExitStatus;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.spi.StressArgument;
-import org.jmaster.nio.internal.NioListener;
+import org.jmaster.api.StressArgument;
+import org.jmaster.api.spi.loop.ListenSockets;
+import org.jmaster.api.spi.loop.StatusChannel;
+import org.jmaster.api.spi.spawner.SpawnRequest;
+import org.jmaster.nio.internal.NioEventLoop;
 import org.jmaster.spawner.internal.PosixSpawner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The spawner's whole path for one child: posix_spawn of /bin/true with the master's descriptor
- * layout (a real listen socket and status channel from the NIO listener), then its death reaped by
+ * layout (a real listen socket and status channel from the NIO event loop), then its death reaped by
  * pid through the pidfd reaper and reported. Spawns per second, one at a time.
  */
 @State(Scope.Benchmark)
@@ -37,9 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED")
 public class SpawnBenchmark {
-    private NioListener listener;
+    private NioEventLoop loop;
     private PosixSpawner spawner;
-    private ServiceRuntime service;
+    private ListenSockets sockets;
+    private StatusChannel status;
+    private ServiceDefinition definition;
     private MasterSettings settings;
     private Path queue;
     private final SynchronousQueue<ExitStatus> exits = new SynchronousQueue<>();
@@ -49,20 +53,20 @@ public class SpawnBenchmark {
     public void start() throws Exception {
         queue = Files.createTempDirectory("jmaster-spawn-bench");
         settings = MasterSettings.parse(Map.of("queue_directory", queue.toString(), "daemon_directory", "/bin"));
-        listener = new NioListener();
+        loop = new NioEventLoop();
         spawner = new PosixSpawner();
-        ServiceDefinition definition = ServiceDefinition.parse("127.0.0.1:0 inet n n n - 0 true", 100);
-        service = new ServiceRuntime("[127.0.0.1]:0", definition, "/bin/true");
-        service.setListenSockets(listener.open(definition, settings, 100));
-        service.setStatusChannel(listener.openStatusChannel());
+        definition = ServiceDefinition.parse("127.0.0.1:0 inet n n n - 0 true", 100);
+        sockets = loop.open(definition, settings, 100);
+        status = loop.openStatusChannel();
     }
 
     /** Spawns /bin/true and waits for the reaper to report its exit. */
     @Benchmark
     public ExitStatus spawnAndReap() throws Exception {
-        spawner.spawn(service, settings, ++generation, StressArgument.NONE, (pid, status) -> {
+        spawner.spawn(new SpawnRequest(definition, "/bin/true", settings, ++generation, StressArgument.NONE,
+                status.childFd(), sockets.fds()), (pid, exit) -> {
             try {
-                exits.put(status);
+                exits.put(exit);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -73,9 +77,9 @@ public class SpawnBenchmark {
     @TearDown(Level.Trial)
     public void stop() throws Exception {
         spawner.deactivate();
-        service.statusChannel().close();
-        service.listenSockets().close();
-        listener.deactivate();
+        status.close();
+        sockets.close();
+        loop.deactivate();
         Files.deleteIfExists(queue.resolve("pid"));
         Files.deleteIfExists(queue);
     }

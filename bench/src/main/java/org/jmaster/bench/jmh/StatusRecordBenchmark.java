@@ -3,7 +3,7 @@ package org.jmaster.bench.jmh;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import org.jmaster.api.StatusRecord;
+import org.jmaster.api.postfix.StatusRecord;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,8 +28,7 @@ public class StatusRecordBenchmark {
     @Setup
     public void fill() {
         for (int i = 0; i < 64; i++) {
-            StatusRecord.of(1000 + i, i, i % 2 == 0 ? org.jmaster.api.ProcessState.TAKEN
-                    : org.jmaster.api.ProcessState.AVAIL).encode(buffer);
+            new StatusRecord(1000 + i, i, i % 2 == 0 ? StatusRecord.TAKEN : StatusRecord.AVAIL).encode(buffer);
         }
     }
 

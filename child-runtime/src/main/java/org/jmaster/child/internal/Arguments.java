@@ -2,6 +2,7 @@ package org.jmaster.child.internal;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jmaster.api.postfix.TimeValue;
 
 /**
  * NAME
@@ -10,7 +11,8 @@ import java.util.Map;
  *     Options are parsed as Postfix's getopt("+cdDi:lm:n:o:r:s:St:uvVz") does: they end at the
  *     first word that is not an option. -o takes name=value or the long form "name = value";
  *     max_use, max_idle and stress are read, other names are kept for the program. -t is
- *     required (inet, unix or pass); -s counts the listen sockets (default 1). GENERATION is octal
+ *     required (inet, unix or pass); -s counts the listen sockets (default 1). Times (-i,
+ *     max_idle) are Postfix time values (TimeValue, the master's reader). GENERATION is octal
  *     and must be all digits; absent means 0.
  */
 public final class Arguments {
@@ -128,12 +130,7 @@ public final class Arguments {
     }
 
     private static long seconds(String name, String value) {
-        String text = value.strip();
-        long unit = 1;
-        if (!text.isEmpty() && "smhdw".indexOf(text.charAt(text.length() - 1)) >= 0) {
-            unit = new long[] {1, 60, 3600, 86400, 604800}["smhdw".indexOf(text.charAt(text.length() - 1))];
-            text = text.substring(0, text.length() - 1);
-        }
-        return number(name, text) * unit;
+        return TimeValue.seconds(value).orElseThrow(
+                () -> new IllegalArgumentException("bad numerical configuration: " + name + " = " + value));
     }
 }

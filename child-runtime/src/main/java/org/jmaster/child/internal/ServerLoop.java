@@ -5,7 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import org.jmaster.api.postfix.StatusRecord;
 import org.jmaster.child.RequestHandler;
 
 /**
@@ -21,13 +21,11 @@ import org.jmaster.child.RequestHandler;
 public final class ServerLoop {
     private static final int STATUS_FD = 5;
     private static final int LISTEN_FD = 6;
-    private static final int TAKEN = 0;
-    private static final int AVAIL = 1;
 
     private final Arguments arguments;
     private final RequestHandler handler;
     private final Posix posix = Posix.INSTANCE;
-    private final byte[] record = new byte[12];
+    private final ByteBuffer record = ByteBuffer.allocate(StatusRecord.SIZE);
     private final int pid;
 
     public ServerLoop(Arguments arguments, RequestHandler handler) throws IOException {
@@ -75,7 +73,7 @@ public final class ServerLoop {
             for (int i = 1; i < count; i++) {
                 if (fds.getShort(8L * i + 6) != 0 && serve(LISTEN_FD + i - 1)) {
                     useCount++;
-                    if (!report(AVAIL)) {
+                    if (!report(StatusRecord.AVAIL)) {
                         return 0; // the master restarted the service
                     }
                     break;
@@ -92,7 +90,7 @@ public final class ServerLoop {
         } catch (LastErrorException e) {
             return false; // another child took it, or the client gave up
         }
-        report(TAKEN);
+        report(StatusRecord.TAKEN);
         try {
             handler.serve(new FdStreams.In(client), new FdStreams.Out(client));
         } catch (IOException | RuntimeException e) {
@@ -104,10 +102,10 @@ public final class ServerLoop {
     }
 
     private boolean report(int status) {
-        ByteBuffer.wrap(record).order(ByteOrder.nativeOrder()).putInt(pid).putInt((int) arguments.generation)
-                .putInt(status);
+        record.clear();
+        new StatusRecord(pid, arguments.generation, status).encode(record);
         try {
-            return posix.write(STATUS_FD, record, record.length) == record.length;
+            return posix.write(STATUS_FD, record.array(), StatusRecord.SIZE) == StatusRecord.SIZE;
         } catch (LastErrorException e) {
             return false;
         }

@@ -23,6 +23,16 @@ class ArgumentsTest {
         assertEquals("hi there", a.parameters.get("greeting"));
     }
 
+    /** -i and max_idle are Postfix time values, read as the master reads them (one reader, TimeValue). */
+    @Test
+    void idleTimesTakePostfixUnits() {
+        assertEquals(7200, Arguments.parse(new String[] {"-t", "unix", "-i", "2h"}, null).maxIdleSeconds);
+        assertEquals(30, Arguments.parse(new String[] {"-t", "unix", "-o", "max_idle = 30s"}, null).maxIdleSeconds);
+        assertMessage("bad numerical configuration: max_idle = 5x", new String[] {"-t", "unix", "-o", "max_idle=5x"},
+                null);
+        assertMessage("bad numerical configuration: -i = 3550w", new String[] {"-t", "unix", "-i", "3550w"}, null);
+    }
+
     @Test
     void defaultsAreThoseOfPostfix() {
         Arguments a = Arguments.parse(new String[] {"-t", "unix"}, null);

@@ -82,7 +82,7 @@ final class DescribedMBean extends StandardEmitterMBean {
         MBeanParameterInfo[] signature = info.getSignature();
         for (Method method : type.getMethods()) {
             if (method.getName().equals(info.getName()) && method.getParameterCount() == signature.length
-                    && Arrays.equals(Arrays.stream(method.getParameterTypes()).map(DescribedMBean::openTypeName).toArray(),
+                    && Arrays.equals(Arrays.stream(method.getParameterTypes()).map(Class::getName).toArray(),
                             Arrays.stream(signature).map(MBeanParameterInfo::getType).toArray())) {
                 return method;
             }
@@ -90,7 +90,4 @@ final class DescribedMBean extends StandardEmitterMBean {
         return null;
     }
 
-    private static String openTypeName(Class<?> c) {
-        return c.getName();
-    }
 }

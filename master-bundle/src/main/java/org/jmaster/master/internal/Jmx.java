@@ -3,7 +3,6 @@ package org.jmaster.master.internal;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +21,16 @@ import javax.management.openmbean.OpenDataException;
 import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
 import org.jmaster.api.jmx.MasterMXBean;
 import org.jmaster.api.jmx.ServiceMXBean;
+import org.jmaster.api.spi.policy.ServiceState;
 
 /**
  * NAME
  *     Jmx - the master's MBeans in the platform MBean server
  * SUMMARY
  *     start() / stop()             the Master MBean, and every service MBean at stop
- *     added(service) / removed(service)   a service MBean per service, while it exists
+ *     added(entry) / removed(entry)   a service MBean per service, while it exists
  *     event(service, event, text)  a notification from the service's MBean
  * DESCRIPTION
  *     org.jmaster:type=Master, and org.jmaster:type=Service,name="<service>/<type>" per service
@@ -50,8 +49,7 @@ final class Jmx implements Supervisor.Observer {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final Supervisor supervisor;
     private final ObjectName masterName;
-    private final Map<ServiceRuntime, Registration> services = new IdentityHashMap<>();
-    private final Map<ServiceRuntime, List<Runnable>> cleanupWaiters = new HashMap<>();
+    private final Map<ServiceState, Registration> services = new IdentityHashMap<>();
 
     private static final class Registration {
         final ObjectName name;
@@ -88,10 +86,11 @@ final class Jmx implements Supervisor.Observer {
     }
 
     @Override
-    public synchronized void added(ServiceRuntime service) {
-        String label = label(service);
+    public synchronized void added(ServiceEntry entry) {
+        ServiceState service = entry.state;
+        String label = service.definition().label();
         NotificationBroadcasterSupport emitter = new NotificationBroadcasterSupport(notifications());
-        ServiceControl control = new ServiceControl(supervisor, this, service);
+        ServiceControl control = new ServiceControl(supervisor, this, entry);
         try {
             ObjectName name = new ObjectName(ServiceMXBean.DOMAIN + ":type=Service,name=" + ObjectName.quote(label));
             if (server.isRegistered(name)) {
@@ -100,28 +99,23 @@ final class Jmx implements Supervisor.Observer {
             server.registerMBean(new DescribedMBean(control, ServiceMXBean.class, emitter), name);
             services.put(service, new Registration(name, control, emitter));
         } catch (JMException | RuntimeException e) {
-            supervisor.warning("service " + service + ": no MBean: " + e);
+            supervisor.context.warning("service " + service + ": no MBean: " + e);
         }
     }
 
     @Override
-    public synchronized void removed(ServiceRuntime service) {
-        Registration registration = services.remove(service);
+    public synchronized void removed(ServiceEntry entry) {
+        Registration registration = services.remove(entry.state);
         if (registration != null) {
             unregister(registration.name);
         }
-        cleanupWaiters.remove(service);
     }
 
     @Override
-    public void event(ServiceRuntime service, ServiceEvent event, String message) {
+    public void event(ServiceState service, ServiceEvent event, String message) {
         Registration registration;
-        List<Runnable> waiters = null;
         synchronized (this) {
             registration = services.get(service);
-            if (event == ServiceEvent.CLEANUP) {
-                waiters = cleanupWaiters.remove(service);
-            }
         }
         if (registration != null) {
             Notification notification = new Notification(event.notificationType(), registration.name,
@@ -129,23 +123,10 @@ final class Jmx implements Supervisor.Observer {
             notification.setUserData(payload(service, event.notificationType(), message));
             registration.emitter.sendNotification(notification);
         }
-        if (waiters != null) {
-            waiters.forEach(Runnable::run);
-        }
-    }
-
-    /** How operators name a service: {@code <service>/<type>}. */
-    static String label(ServiceRuntime service) {
-        return service.name() + "/" + service.definition().type().column();
-    }
-
-    /** Runs the task when the service's next cleanup completes. */
-    synchronized void onNextCleanup(ServiceRuntime service, Runnable task) {
-        cleanupWaiters.computeIfAbsent(service, s -> new ArrayList<>()).add(task);
     }
 
     @Override
-    public void processLimitChanged(ServiceRuntime service, int old, int now) {
+    public void processLimitChanged(ServiceState service, int old, int now) {
         Registration registration;
         synchronized (this) {
             registration = services.get(service);
@@ -160,10 +141,10 @@ final class Jmx implements Supervisor.Observer {
         }
     }
 
-    private CompositeData payload(ServiceRuntime service, String type, String message) {
+    private CompositeData payload(ServiceState service, String type, String message) {
         Registration registration = services.get(service);
         long remaining = registration == null ? 0 : registration.control.getThrottleRemainingSeconds();
-        Object[] values = {label(service), new Date(), type, message,
+        Object[] values = {service.definition().label(), new Date(), type, message,
             service.processLimit(), service.totalProcesses(), service.availableProcesses(), service.isThrottled(),
             remaining};
         try {
@@ -205,7 +186,7 @@ final class Jmx implements Supervisor.Observer {
             }
             server.registerMBean(mbean, name);
         } catch (JMException e) {
-            supervisor.warning("cannot register " + name + ": " + e);
+            supervisor.context.warning("cannot register " + name + ": " + e);
         }
     }
 
@@ -215,7 +196,7 @@ final class Jmx implements Supervisor.Observer {
                 server.unregisterMBean(name);
             }
         } catch (JMException e) {
-            supervisor.warning("cannot unregister " + name + ": " + e);
+            supervisor.context.warning("cannot unregister " + name + ": " + e);
         }
     }
 }

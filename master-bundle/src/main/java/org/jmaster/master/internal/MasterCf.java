@@ -6,17 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jmaster.api.ServiceDefinition;
+import org.jmaster.api.postfix.MasterCfSyntax;
 
 /**
  * NAME
- *     MasterCf - read a master.cf file into entries (Postfix master_ent.c, readlline)
+ *     MasterCf - read a master.cf file into entries (Postfix master_ent.c)
  * SYNOPSIS
- *     MasterCf.Result read(file, disabled)
+ *     MasterCf.Result read(file, disabled, defaultProcessLimit)
  * DESCRIPTION
- *     A logical line starts with a non-blank character in column 1; lines that start with
- *     whitespace continue it; blank lines and lines whose first non-blank character is '#' are
- *     ignored (also inside a logical line). Each logical line has seven whitespace-separated fields
- *     and the command with its arguments, which may hold { ... } groups. An entry whose type, or
+ *     The file's logical lines and their columns, in MasterCfSyntax. An entry whose type, or
  *     name/type, matches a master_service_disable pattern is skipped as if absent.
  *
  *     The columns are checked here (so that every error names its file and line) but left as text:
@@ -30,73 +29,32 @@ final class MasterCf {
     }
 
     /** One service line: where it is, and its eight columns. */
-    static final class Entry {
-        final String origin;
-        final List<String> columns;
-
-        Entry(String origin, List<String> columns) {
-            this.origin = origin;
-            this.columns = columns;
-        }
+    record Entry(String origin, List<String> columns) {
     }
 
     /** The entries of a file and the errors of its bad lines. */
-    static final class Result {
-        final List<Entry> entries = new ArrayList<>();
-        final List<String> errors = new ArrayList<>();
+    record Result(List<Entry> entries, List<String> errors) {
     }
 
     static Result read(Path file, List<String> disabled, int defaultProcessLimit) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        Result result = new Result();
-        StringBuilder logical = null;
-        int start = 0;
-        for (int i = 0; i <= lines.size(); i++) {
-            String line = i < lines.size() ? lines.get(i) : null;
-            if (line != null && (line.isBlank() || line.strip().startsWith("#"))) {
+        List<String> errors = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        List<MasterCfSyntax.Line> lines = MasterCfSyntax.logicalLines(Files.readAllLines(file, StandardCharsets.UTF_8),
+                error -> errors.add(file + ": " + error));
+        for (MasterCfSyntax.Line line : lines) {
+            String origin = file + ": line " + line.number();
+            List<String> columns = MasterCfSyntax.columns(line.text());
+            if (isDisabled(columns.get(0), columns.get(1), disabled)) {
                 continue;
             }
-            if (line != null && Character.isWhitespace(line.charAt(0))) {
-                if (logical != null) {
-                    logical.append(' ').append(line.strip());
-                } else {
-                    result.errors.add(file + ": line " + (i + 1) + ": continuation line without a service line before it");
-                }
-                continue;
+            try {
+                ServiceDefinition.fromColumns(columns, defaultProcessLimit);
+                entries.add(new Entry(origin, columns));
+            } catch (IllegalArgumentException e) {
+                errors.add(origin + ": " + e.getMessage());
             }
-            if (logical != null) {
-                entry(file, start, logical.toString(), disabled, defaultProcessLimit, result);
-            }
-            logical = line == null ? null : new StringBuilder(line.strip());
-            start = i + 1;
         }
-        return result;
-    }
-
-    private static void entry(Path file, int lineNumber, String text, List<String> disabled, int defaultProcessLimit,
-            Result result) {
-        String origin = file + ": line " + lineNumber;
-        List<String> columns = new ArrayList<>(8);
-        String rest = text;
-        for (int field = 0; field < 7; field++) {
-            int end = 0;
-            while (end < rest.length() && !Character.isWhitespace(rest.charAt(end))) {
-                end++;
-            }
-            columns.add(rest.substring(0, end));
-            rest = rest.substring(end).strip();
-        }
-        columns.add(rest);
-        if (isDisabled(columns.get(0), columns.get(1), disabled)) {
-            return;
-        }
-        try {
-            org.jmaster.api.ServiceDefinition.fromColumns(columns, defaultProcessLimit);
-        } catch (IllegalArgumentException e) {
-            result.errors.add(origin + ": " + e.getMessage());
-            return;
-        }
-        result.entries.add(new Entry(origin, columns));
+        return new Result(entries, errors);
     }
 
     /** master_service_disable: a pattern is a type, or name/type. */

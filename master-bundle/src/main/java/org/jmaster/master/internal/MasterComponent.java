@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.jmaster.api.Master;
 import org.jmaster.api.MasterSettings;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.spi.Clock;
-import org.jmaster.api.spi.Listener;
-import org.jmaster.api.spi.ProcessPolicy;
-import org.jmaster.api.spi.Spawner;
+import org.jmaster.api.ServiceSnapshot;
+import org.jmaster.api.spi.loop.EventLoop;
+import org.jmaster.api.spi.policy.ProcessPolicy;
+import org.jmaster.api.spi.spawner.Spawner;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -25,25 +28,25 @@ import org.osgi.service.metatype.annotations.Designate;
  * NAME
  *     MasterComponent - the master as a DS component, configuration PID org.jmaster.master
  * DESCRIPTION
- *     Creates the Supervisor, offers its service table to the configuration sources and the
- *     Master service (reload, the service table) to other bundles; reads master_cf at start-up
- *     and reloads when the file or org.jmaster.master changes. The
- *     policy, the listener and the spawner are optional dynamic references, so that each of their
- *     bundles can be updated while the master keeps every service's sockets and state.
+ *     Creates the Supervisor, offers its entry sink to the configuration sources and the Master
+ *     service (reload, snapshots of the services) to other bundles; reads master_cf at start-up
+ *     and reloads when the file or org.jmaster.master changes. The policy, the event loop and the
+ *     spawner are optional dynamic references, so that each of their bundles can be updated
+ *     while the master keeps every service's sockets and state (Binding).
  *
- *     Going away (bundle or framework stop): every child is retired as by a reload (idle ones
- *     exit at once, busy ones after their request); those still alive after stop_timeout are
- *     cleaned up (SIGTERM, SIGKILL after stop_timeout). Meanwhile nothing starts: no child, no
- *     configuration change, no reload. The listen sockets are then left to the listener for a
- *     while, so that clients wait in the backlog for the next master instead of being refused;
- *     every other channel is closed. Without a policy or a listener the sockets are closed.
+ *     Going away (bundle or framework stop) is a Handover: every child is retired as by a reload
+ *     (idle ones exit at once, busy ones after their request); those still alive after
+ *     stop_timeout are cleaned up (SIGTERM, SIGKILL after stop_timeout). Meanwhile nothing
+ *     starts. The listen sockets are then left to the loop for a while, so that clients wait in
+ *     the backlog for the next master instead of being refused; every other channel is closed.
+ *     Without a policy or a loop the sockets are closed.
  * DIAGNOSTICS
  *     A bad org.jmaster.master value is refused with a message naming the PID, the key and the
  *     value; the previous (or default) settings stay in force.
  */
-@Component(service = {ServiceTable.class, Master.class}, immediate = true, configurationPid = MasterSettings.PID)
-@Designate(ocd = MasterConfiguration.class)
-public final class MasterComponent implements ServiceTable, Master {
+@Component(service = {EntrySink.class, Master.class}, immediate = true, configurationPid = MasterSettings.PID)
+@Designate(ocd = MasterMetatype.class)
+public final class MasterComponent implements EntrySink, Master {
     private final Supervisor supervisor;
     private final Jmx jmx;
     /** The settings as configured; the supervisor keeps some of the old values until a restart. */
@@ -52,7 +55,7 @@ public final class MasterComponent implements ServiceTable, Master {
 
     /** Starts the master with its configuration, and the services of its master.cf. */
     @Activate
-    public MasterComponent(Map<String, Object> properties, org.osgi.framework.BundleContext context) {
+    public MasterComponent(Map<String, Object> properties, BundleContext context) {
         requested = settings(properties, MasterSettings.defaults());
         supervisor = new Supervisor(requested, Clock.SYSTEM);
         jmx = new Jmx(supervisor);
@@ -60,7 +63,7 @@ public final class MasterComponent implements ServiceTable, Master {
         jmx.start(new MasterControl(this, context));
         Supervisor.LOG.info("daemon started -- version " + Supervisor.VERSION + ", configuration "
                 + requested.configDirectory());
-        supervisor.submit(supervisor::load);
+        supervisor.inbox.submit(supervisor::load);
         watchMasterCf();
     }
 
@@ -68,7 +71,7 @@ public final class MasterComponent implements ServiceTable, Master {
     @Modified
     void modified(Map<String, Object> properties) {
         requested = settings(properties, requested);
-        supervisor.submit(() -> supervisor.reload(requested));
+        supervisor.inbox.submit(() -> supervisor.reload(requested));
         watchMasterCf();
     }
 
@@ -79,7 +82,7 @@ public final class MasterComponent implements ServiceTable, Master {
         }
         if (watch == null && !file.isEmpty()) {
             try {
-                watch = new MasterCfWatch(Path.of(file), () -> supervisor.submit(() -> supervisor.reload(requested)));
+                watch = new MasterCfWatch(Path.of(file), () -> supervisor.inbox.submit(() -> supervisor.reload(requested)));
             } catch (IOException | RuntimeException e) {
                 Supervisor.LOG.warning(file + ": cannot watch for changes: " + e + " -- reload to read it again");
             }
@@ -100,13 +103,13 @@ public final class MasterComponent implements ServiceTable, Master {
     @Override
     public void reload() {
         try {
-            supervisor.call(() -> {
+            supervisor.inbox.call(() -> {
                 supervisor.reload(requested);
                 return null;
             }, 30_000);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("the reload did not finish within 30 s");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("the reload failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -119,15 +122,13 @@ public final class MasterComponent implements ServiceTable, Master {
     }
 
     @Override
-    public List<ServiceRuntime> services() {
-        synchronized (supervisor.lock) {
-            return supervisor.services.runtimes();
-        }
+    public List<ServiceSnapshot> services() {
+        return supervisor.snapshots();
     }
 
     @Override
     public long processGeneration() {
-        return supervisor.generation();
+        return supervisor.context.generation();
     }
 
     private static MasterSettings settings(Map<String, Object> properties, MasterSettings fallback) {
@@ -141,29 +142,29 @@ public final class MasterComponent implements ServiceTable, Master {
 
     /**
      * Retires every child and waits up to stop_timeout for them to finish, cleans up what is left,
-     * then leaves the listen sockets to the listener for the next master.
+     * then leaves the listen sockets to the loop for the next master.
      */
     @Deactivate
     public void deactivate() throws InterruptedException {
         closeWatch();
-        if (supervisor.canRun()) {
+        if (supervisor.binding.canRun()) {
             long stopTimeout = supervisor.settings().stopTimeout().toMillis();
-            supervisor.submit(supervisor.services::retireAll);
-            waitWhile(stopTimeout, () -> supervisor.hasSpawner() && supervisor.services.processes() > 0);
-            supervisor.submit(supervisor.services::removeAll);
-            waitWhile(stopTimeout + 3000, () -> !supervisor.services.isEmpty());
+            supervisor.inbox.submit(supervisor.handover::retireAll);
+            waitWhile(stopTimeout, () -> supervisor.binding.hasSpawner() && supervisor.table.processes() > 0);
+            supervisor.inbox.submit(supervisor.entries::removeAll);
+            waitWhile(stopTimeout + 3000, () -> !supervisor.table.isEmpty());
         }
         synchronized (supervisor.lock) {
-            supervisor.close();
-            supervisor.services.closeAll();
+            supervisor.binding.close();
+            supervisor.handover.closeAll();
         }
         jmx.stop();
     }
 
-    /** Waits at most millis while the supervisor can run and the condition, read under its lock, holds. */
-    private void waitWhile(long millis, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    /** Waits at most millis while the master can run and the condition, read under its lock, holds. */
+    private void waitWhile(long millis, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline && supervisor.canRun()) {
+        while (System.nanoTime() < deadline && supervisor.binding.canRun()) {
             synchronized (supervisor.lock) {
                 if (!condition.getAsBoolean()) {
                     return;
@@ -173,47 +174,43 @@ public final class MasterComponent implements ServiceTable, Master {
         }
     }
 
-    Supervisor supervisor() {
-        return supervisor;
-    }
-
     @Override
     public void put(String origin, List<String> columns) {
-        supervisor.submit(() -> supervisor.services.put(origin, columns));
+        supervisor.inbox.submit(() -> supervisor.entries.put(origin, columns));
     }
 
     @Override
     public void remove(String origin) {
-        supervisor.submit(() -> supervisor.services.remove(origin));
+        supervisor.inbox.submit(() -> supervisor.entries.remove(origin));
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindPolicy(ProcessPolicy policy) {
-        supervisor.setPolicy(policy);
+        supervisor.binding.setPolicy(policy);
     }
 
     void unbindPolicy(ProcessPolicy policy) {
-        supervisor.unsetPolicy(policy);
+        supervisor.binding.unsetPolicy(policy);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindListener(Listener listener) {
-        supervisor.setListener(listener);
+    void bindLoop(EventLoop loop) {
+        supervisor.binding.setLoop(loop);
     }
 
-    void unbindListener(Listener listener) {
-        supervisor.unsetListener(listener);
+    void unbindLoop(EventLoop loop) {
+        supervisor.binding.unsetLoop(loop);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindSpawner(Spawner spawner) {
-        supervisor.setSpawner(spawner);
+        supervisor.binding.setSpawner(spawner);
     }
 
     void unbindSpawner(Spawner spawner) {
-        supervisor.unsetSpawner(spawner);
+        supervisor.binding.unsetSpawner(spawner);
     }
 }

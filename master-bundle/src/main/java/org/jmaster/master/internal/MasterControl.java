@@ -37,7 +37,7 @@ final class MasterControl implements MasterMXBean {
 
     @Override
     public String[] getServices() {
-        return master.services().stream().map(Jmx::label).sorted().toArray(String[]::new);
+        return master.services().stream().map(snapshot -> snapshot.definition().label()).sorted().toArray(String[]::new);
     }
 
     @Override

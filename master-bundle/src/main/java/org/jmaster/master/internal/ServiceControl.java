@@ -6,19 +6,19 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanException;
-import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
 import org.jmaster.api.jmx.ProcessInfo;
 import org.jmaster.api.jmx.ServiceMXBean;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.ServiceState;
 
 /**
  * NAME
  *     ServiceControl - one service's MBean: what operators read and do
  * DESCRIPTION
- *     Attributes are read from the service's runtime view, each a snapshot of one field, from any
- *     thread. Operations run on the event loop (through the supervisor) and return when done;
- *     cleanup returns when every child is reaped (bounded by stop_timeout and a margin).
+ *     Attributes are read from the service's state, each a snapshot of one field, from any
+ *     thread. Operations run on the event loop (through the inbox) and return when done;
+ *     cleanup returns when the cleanup has ended (bounded by stop_timeout and a margin).
  * DIAGNOSTICS
  *     Every failure is an MBeanException whose message is the cause's text, so that remote
  *     clients need no jmaster class.
@@ -28,16 +28,14 @@ final class ServiceControl implements ServiceMXBean {
 
     private final Supervisor supervisor;
     private final Jmx jmx;
-    private final ServiceRuntime service;
+    private final ServiceEntry entry;
+    private final ServiceState service;
 
-    ServiceControl(Supervisor supervisor, Jmx jmx, ServiceRuntime service) {
+    ServiceControl(Supervisor supervisor, Jmx jmx, ServiceEntry entry) {
         this.supervisor = supervisor;
         this.jmx = jmx;
-        this.service = service;
-    }
-
-    ServiceRuntime service() {
-        return service;
+        this.entry = entry;
+        this.service = entry.state;
     }
 
     @Override
@@ -52,7 +50,7 @@ final class ServiceControl implements ServiceMXBean {
 
     @Override
     public String[] getEndpoints() {
-        return service.listenSockets().addresses().toArray(new String[0]);
+        return entry.endpoints().toArray(new String[0]);
     }
 
     @Override
@@ -73,7 +71,7 @@ final class ServiceControl implements ServiceMXBean {
         int old = call(() -> {
             int before = service.processLimit();
             service.setProcessLimit(limit);
-            supervisor.policy().availListen(service, supervisor);
+            supervisor.binding.policy().availListen(service, supervisor.context);
             return before;
         });
         jmx.processLimitChanged(service, old, limit);
@@ -104,12 +102,12 @@ final class ServiceControl implements ServiceMXBean {
         if (!service.isThrottled()) {
             return 0;
         }
-        return Math.max(0, (service.throttleExpireTime() - supervisor.now() + 999) / 1000);
+        return Math.max(0, (service.throttleExpireTime() - supervisor.context.now() + 999) / 1000);
     }
 
     @Override
     public boolean isStressMode() {
-        return service.stressExpireTime() > supervisor.now();
+        return service.stressExpireTime() > supervisor.context.now();
     }
 
     @Override
@@ -140,7 +138,7 @@ final class ServiceControl implements ServiceMXBean {
     @Override
     public List<ProcessInfo> getProcesses() {
         List<ProcessInfo> rows = new ArrayList<>();
-        for (ChildProcess child : service.children()) {
+        for (ChildState child : service.children()) {
             rows.add(new Row(child.pid(), child.generation(), child.state().name(), child.useCount(),
                     Date.from(child.startTime())));
         }
@@ -151,7 +149,7 @@ final class ServiceControl implements ServiceMXBean {
     @Override
     public void throttle() throws MBeanException {
         call(() -> {
-            supervisor.policy().throttleFor(service, service.throttleDelayMillis(), supervisor);
+            supervisor.binding.policy().throttleFor(service, service.throttleDelayMillis(), supervisor.context);
             return null;
         });
     }
@@ -162,7 +160,7 @@ final class ServiceControl implements ServiceMXBean {
             throw new MBeanException(null, "seconds must be 1 or more, not " + seconds);
         }
         call(() -> {
-            supervisor.policy().throttleFor(service, seconds * 1000L, supervisor);
+            supervisor.binding.policy().throttleFor(service, seconds * 1000L, supervisor.context);
             return null;
         });
     }
@@ -170,7 +168,7 @@ final class ServiceControl implements ServiceMXBean {
     @Override
     public void unthrottle() throws MBeanException {
         call(() -> {
-            supervisor.policy().unthrottle(service, supervisor);
+            supervisor.binding.policy().unthrottle(service, supervisor.context);
             return null;
         });
     }
@@ -178,9 +176,9 @@ final class ServiceControl implements ServiceMXBean {
     @Override
     public void restart() throws MBeanException {
         call(() -> {
-            supervisor.services.restart(service);
-            supervisor.policy().availListen(service, supervisor);
-            supervisor.event(service, ServiceEvent.RESTARTED, "service " + service + " restarted by an operator");
+            supervisor.lifecycle.restart(entry);
+            supervisor.binding.policy().availListen(service, supervisor.context);
+            supervisor.context.event(service, ServiceEvent.RESTARTED, "service " + service + " restarted by an operator");
             return null;
         });
     }
@@ -188,9 +186,8 @@ final class ServiceControl implements ServiceMXBean {
     @Override
     public void cleanup() throws MBeanException {
         CountDownLatch done = new CountDownLatch(1);
-        jmx.onNextCleanup(service, done::countDown);
         call(() -> {
-            supervisor.policy().cleanup(service, supervisor);
+            supervisor.lifecycle.cleanup(entry, done::countDown);
             return null;
         });
         try {
@@ -206,8 +203,8 @@ final class ServiceControl implements ServiceMXBean {
 
     private <T> T call(java.util.concurrent.Callable<T> task) throws MBeanException {
         try {
-            return supervisor.call(() -> {
-                if (!supervisor.services.isCurrent(service)) {
+            return supervisor.inbox.call(() -> {
+                if (!supervisor.table.isCurrent(service)) {
                     throw new IllegalStateException("service " + service + " is no longer configured");
                 }
                 return task.call();

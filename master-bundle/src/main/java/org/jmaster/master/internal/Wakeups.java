@@ -3,22 +3,22 @@ package org.jmaster.master.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.jmaster.api.ServiceRuntime;
 import org.jmaster.api.ServiceType;
+import org.jmaster.api.spi.policy.ServiceState;
 
 /**
  * NAME
  *     Wakeups - periodic wakeup triggers (Postfix master_wakeup.c)
  * SUMMARY
- *     init(service)     cancel, then unless no wakeup or waiting for the first spawn: trigger now,
- *                       and every N seconds
- *     cancel(service)   no more triggers
- *     rearm(service)    a new timer for the time left (after the listener was replaced)
+ *     init(entry)     cancel, then unless no wakeup or waiting for the first spawn: trigger now,
+ *                     and every N seconds
+ *     cancel(entry)   no more triggers
  * DESCRIPTION
  *     A trigger is a normal client of the service's own endpoint that sends one byte 'W': it
  *     wakes the master's listen event (a child is spawned) or an idle child accepts it. inet
@@ -28,12 +28,15 @@ import org.jmaster.api.ServiceType;
  *
  *     No trigger while the service is throttled; the timer keeps running. Sending happens on a
  *     thread of its own with a 1 s deadline, so a full backlog never blocks the event loop.
- *     Timers are called on the event loop, with the supervisor's lock held.
+ *     The timer is one of the master's (Timers, kind WAKEUP), so it survives a replaced loop;
+ *     it runs on the event loop, with the supervisor's lock held.
  * DIAGNOSTICS
  *     "master_wakeup_timer_event: service <ext>(<name>): <error>" when a trigger fails.
  */
 final class Wakeups implements AutoCloseable {
     private static final int DEADLINE_MILLIS = 1000;
+    /** The kind of the master's own timer, beside the policy's. */
+    private static final String WAKEUP = "wakeup";
 
     private final Supervisor supervisor;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
@@ -46,72 +49,59 @@ final class Wakeups implements AutoCloseable {
         this.supervisor = supervisor;
     }
 
-    void init(ManagedService service) {
-        cancel(service);
-        if (service.runtime.definition().wakeupSeconds() > 0 && !service.awaitingFirstSpawn) {
-            event(service);
+    void init(ServiceEntry entry) {
+        cancel(entry);
+        if (entry.state.definition().wakeupSeconds() > 0 && !entry.awaitingFirstSpawn) {
+            event(entry);
         }
     }
 
-    void cancel(ManagedService service) {
-        if (service.wakeupTimer != null) {
-            service.wakeupTimer.cancel();
-            service.wakeupTimer = null;
-        }
+    void cancel(ServiceEntry entry) {
+        supervisor.timers.cancel(entry.state, WAKEUP);
     }
 
-    void rearm(ManagedService service) {
-        if (service.wakeupTimer != null) {
-            long left = Math.max(0, service.wakeupDue - supervisor.now());
-            service.wakeupTimer = supervisor.schedule(left, () -> event(service));
-        }
-    }
-
-    private void event(ManagedService service) {
-        long period = service.runtime.definition().wakeupSeconds() * 1000L;
+    private void event(ServiceEntry entry) {
+        long period = entry.state.definition().wakeupSeconds() * 1000L;
         if (period == 0) {
-            service.wakeupTimer = null;
             return;
         }
-        if (!service.runtime.isThrottled()) {
-            send(service.runtime);
+        if (!entry.state.isThrottled()) {
+            send(entry);
         }
-        service.wakeupDue = supervisor.now() + period;
-        service.wakeupTimer = supervisor.schedule(period, () -> event(service));
+        supervisor.timers.schedule(entry.state, WAKEUP, period, () -> event(entry));
     }
 
-    private void send(ServiceRuntime service) {
+    private void send(ServiceEntry entry) {
+        ServiceState service = entry.state;
         ServiceType type = service.definition().type();
-        String address = service.listenSockets().addresses().get(0);
+        String address = entry.endpoints().get(0);
         sender.execute(() -> {
             try {
                 trigger(type, address);
             } catch (IOException e) {
-                supervisor.warning("master_wakeup_timer_event: service " + service + ": " + e.getMessage());
+                supervisor.context.warning("master_wakeup_timer_event: service " + service + ": " + e.getMessage());
             }
         });
     }
-
     static void trigger(ServiceType type, String address) throws IOException {
         switch (type) {
-            case INET:
+            case INET -> {
                 try (Socket socket = new Socket()) {
                     socket.connect(inetAddress(address), DEADLINE_MILLIS);
                     socket.setSoTimeout(DEADLINE_MILLIS);
                     socket.getOutputStream().write('W');
                 }
-                break;
-            case UNIX:
-                try (SocketChannel channel = SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            }
+            case UNIX -> {
+                try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                     channel.configureBlocking(false);
                     if (!channel.connect(UnixDomainSocketAddress.of(address))) {
                         throw new IOException("Resource temporarily unavailable");
                     }
                     channel.write(ByteBuffer.wrap(new byte[] {'W'}));
                 }
-                break;
-            default:
-                throw new IOException("Operation not supported");
+            }
+            default -> throw new IOException("Operation not supported");
         }
     }
 

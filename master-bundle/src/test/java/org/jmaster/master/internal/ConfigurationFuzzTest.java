@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.jmaster.api.ServiceDefinition;
+import org.jmaster.api.postfix.MasterCfSyntax;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.api.Pair;
@@ -32,7 +33,6 @@ class ConfigurationFuzzTest {
             "(field \"(service|type|private|unpriv|chroot|wakeup|maxproc|command)\".*"
                     + "|missing \"(service|type|private|unpriv|chroot|wakeup|maxproc|command)\" field"
                     + "|inet service cannot be private|continuation line without a service line before it)");
-    private static final String[] KEYS = {"service", "type", "private", "unpriv", "chroot", "wakeup", "maxproc", "command"};
     private static final AtomicLong LINES = new AtomicLong();
     private static final AtomicLong BAD_LINES = new AtomicLong();
     private static final AtomicLong CONFIGURATIONS = new AtomicLong();
@@ -77,15 +77,15 @@ class ConfigurationFuzzTest {
             Files.writeString(file, String.join("\n", lines) + "\n");
             MasterCf.Result result = MasterCf.read(file, List.of("fifo"), 100);
             LINES.addAndGet(lines.size());
-            BAD_LINES.addAndGet(result.errors.size());
-            for (String error : result.errors) {
+            BAD_LINES.addAndGet(result.errors().size());
+            for (String error : result.errors()) {
                 assertTrue(error.startsWith(file + ": line "), error);
                 String what = error.substring(error.indexOf(": ", file.toString().length() + 2) + 2);
                 assertTrue(NAMED.matcher(what).matches() || what.startsWith("field \"command\""), error);
             }
-            for (MasterCf.Entry entry : result.entries) {
-                ServiceDefinition.fromColumns(entry.columns, 100);
-                assertTrue(entry.origin.startsWith(file + ": line "));
+            for (MasterCf.Entry entry : result.entries()) {
+                ServiceDefinition.fromColumns(entry.columns(), 100);
+                assertTrue(entry.origin().startsWith(file + ": line "));
             }
         } finally {
             Files.delete(file);
@@ -117,7 +117,7 @@ class ConfigurationFuzzTest {
                 lists().of(words()).ofSizeBetween(0, 4).map(l -> (Object) l.toArray(new String[0])));
         Gen<Object> valueOrRemoved = Generate.frequency(
                 Pair.of(1, Generate.constant((Object) null)), Pair.of(4, value));
-        return subsetOf(List.of(KEYS), 3).flatMap(keys -> lists().of(valueOrRemoved).ofSize(keys.size())
+        return subsetOf(MasterCfSyntax.COLUMNS, 3).flatMap(keys -> lists().of(valueOrRemoved).ofSize(keys.size())
                 .map(values -> {
                     Map<String, Object> map = new HashMap<>(valid);
                     int i = 0;

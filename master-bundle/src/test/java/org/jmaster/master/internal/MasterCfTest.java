@@ -28,13 +28,13 @@ class MasterCfTest {
                 + "#  -o commented_out=yes\n"
                 + "  -o { smtpd_banner = $myhostname long form }\n"
                 + "pickup    unix  n       -       y       60      1       pickup\n");
-        assertEquals(List.of(), r.errors);
-        assertEquals(2, r.entries.size());
-        assertEquals(dir.resolve("master.cf") + ": line 3", r.entries.get(0).origin);
+        assertEquals(List.of(), r.errors());
+        assertEquals(2, r.entries().size());
+        assertEquals(dir.resolve("master.cf") + ": line 3", r.entries().get(0).origin());
         assertEquals(List.of("smtp", "inet", "n", "-", "y", "-", "-",
                 "smtpd -o smtpd_tls_security_level=encrypt -o { smtpd_banner = $myhostname long form }"),
-                r.entries.get(0).columns);
-        assertEquals(dir.resolve("master.cf") + ": line 7", r.entries.get(1).origin);
+                r.entries().get(0).columns());
+        assertEquals(dir.resolve("master.cf") + ": line 7", r.entries().get(1).origin());
     }
 
     @Test
@@ -49,17 +49,17 @@ class MasterCfTest {
         assertEquals(List.of(f + ": line 1: inet service cannot be private",
                 f + ": line 3: field \"private\": bad value: \"x\"",
                 f + ": line 4: missing \"wakeup\" field",
-                f + ": line 6: field \"maxproc\": bad value: \"-1\""), r.errors);
-        assertEquals(1, r.entries.size());
-        assertEquals("ok", r.entries.get(0).columns.get(0));
+                f + ": line 6: field \"maxproc\": bad value: \"-1\""), r.errors());
+        assertEquals(1, r.entries().size());
+        assertEquals("ok", r.entries().get(0).columns().get(0));
     }
 
     @Test
     void continuationWithoutAServiceLineIsAnError() throws Exception {
         MasterCf.Result r = read("   -o orphan=yes\nok unix - - - - - ok\n");
         assertEquals(List.of(dir.resolve("master.cf") + ": line 1: continuation line without a service line before it"),
-                r.errors);
-        assertEquals(1, r.entries.size());
+                r.errors());
+        assertEquals(1, r.entries().size());
     }
 
     @Test
@@ -74,6 +74,6 @@ class MasterCfTest {
     }
 
     private static List<String> names(MasterCf.Result r) {
-        return r.entries.stream().map(e -> e.columns.get(0)).collect(java.util.stream.Collectors.toList());
+        return r.entries().stream().map(e -> e.columns().get(0)).collect(java.util.stream.Collectors.toList());
     }
 }

@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import org.jmaster.api.ListenSockets;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.ServiceType;
+import org.jmaster.api.spi.loop.ListenSockets;
 
 /**
  * NAME
@@ -47,7 +47,7 @@ final class Endpoints {
         if (definition.type() == ServiceType.INET) {
             return InetNames.canonical(definition.name());
         }
-        return (definition.isPrivate() ? "private/" : "public/") + definition.name();
+        return (definition.privateService() ? "private/" : "public/") + definition.name();
     }
 
     /** The addresses open would bind, as ListenSockets.addresses() shows them. */
@@ -64,7 +64,7 @@ final class Endpoints {
     }
 
     private static Path unixPath(ServiceDefinition definition, MasterSettings settings) {
-        return settings.queueDirectory().resolve(definition.isPrivate() ? "private" : "public").resolve(definition.name());
+        return settings.queueDirectory().resolve(definition.privateService() ? "private" : "public").resolve(definition.name());
     }
 
     static ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException {
@@ -118,7 +118,7 @@ final class Endpoints {
     private static ListenSockets unix(ServiceDefinition definition, MasterSettings settings, int backlog)
             throws IOException {
         Path queue = settings.queueDirectory();
-        if (definition.isPrivate()) {
+        if (definition.privateService()) {
             directory(queue.resolve("private"), "rwx------");
         } else {
             directory(queue.resolve("public"), "rwx--x---");
@@ -151,6 +151,15 @@ final class Endpoints {
             fds[i] = Fds.of(channels.get(i));
         }
         return new ListenSockets(names, channels, fds, localOnly);
+    }
+
+    /** Closes sockets nobody wants any more; there is nothing to do about a failure. */
+    static void closeQuietly(ListenSockets sockets) {
+        try {
+            sockets.close();
+        } catch (IOException e) {
+            // nothing else to do with a socket nobody wants
+        }
     }
 
     private static void closeAll(List<SelectableChannel> channels) {

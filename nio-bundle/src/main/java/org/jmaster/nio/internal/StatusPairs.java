@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jmaster.api.StatusChannel;
+import org.jmaster.api.spi.loop.StatusChannel;
 
 /**
  * NAME

@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
-import org.jmaster.api.spi.ListenerEvents;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.loop.ListenSockets;
+import org.jmaster.api.spi.loop.LoopEvents;
+import org.jmaster.api.spi.loop.StatusChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,7 @@ import org.quicktheories.generators.Generate;
 
 /**
  * Bad input, fuzzed: whatever bytes a child writes to its status channel, in whatever pieces, the
- * listener turns every byte into either a whole record or a discarded fragment (Postfix's "partial
+ * loop turns every byte into either a whole record or a discarded fragment (Postfix's "partial
  * status update"), never throws, and keeps reading the channel.
  */
 class StatusStreamFuzzTest {
@@ -37,38 +38,38 @@ class StatusStreamFuzzTest {
     private static final AtomicLong FRAGMENTS = new AtomicLong();
     private final AtomicLong accounted = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private NioListener listener;
-    private ServiceRuntime service;
+    private NioEventLoop loop;
+    private ListenSockets sockets;
+    private StatusChannel status;
     private Path queue;
 
     @BeforeEach
     void open() throws IOException {
         queue = Files.createTempDirectory("status-fuzz");
         MasterSettings settings = MasterSettings.parse(Map.of("queue_directory", queue.toString()));
-        listener = new NioListener();
+        loop = new NioEventLoop();
         ServiceDefinition definition = ServiceDefinition.parse("fuzz unix - n n - 2 x", 100);
-        service = new ServiceRuntime(listener.endpointName(definition, settings), definition, "/bin/true");
-        service.setListenSockets(listener.open(definition, settings, 100));
-        service.setStatusChannel(listener.openStatusChannel());
-        listener.watch(service, new ListenerEvents() {
+        sockets = loop.open(definition, settings, 100);
+        status = loop.openStatusChannel();
+        loop.watch(sockets, status, new LoopEvents() {
             @Override
-            public void listenReady(ServiceRuntime s) {
+            public void listenReady() {
             }
 
             @Override
-            public void statusRecord(ServiceRuntime s, StatusRecord record) {
+            public void statusRecord(StatusRecord record) {
                 RECORDS.incrementAndGet();
                 accounted.addAndGet(StatusRecord.SIZE);
             }
 
             @Override
-            public void partialStatus(ServiceRuntime s, byte[] bytes, int length) {
+            public void partialStatus(byte[] bytes, int length) {
                 FRAGMENTS.incrementAndGet();
                 accounted.addAndGet(length);
             }
 
             @Override
-            public void statusFailure(ServiceRuntime s, String message) {
+            public void statusFailure(String message) {
                 failures.incrementAndGet();
             }
         });
@@ -76,9 +77,9 @@ class StatusStreamFuzzTest {
 
     @AfterEach
     void close() throws Exception {
-        listener.deactivate();
-        service.statusChannel().close();
-        service.listenSockets().close();
+        loop.deactivate();
+        status.close();
+        sockets.close();
         try (var files = Files.walk(queue)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -109,7 +110,7 @@ class StatusStreamFuzzTest {
     private void writeAndAccount(List<byte[]> writes) throws IOException, InterruptedException {
         long start = accounted.get();
         long written = 0;
-        SocketChannel child = service.statusChannel().childEnd();
+        SocketChannel child = status.childEnd();
         for (byte[] bytes : writes) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
@@ -124,6 +125,6 @@ class StatusStreamFuzzTest {
         }
         assertEquals(written, accounted.get() - start, "bytes accounted for");
         assertEquals(0, failures.get());
-        assertTrue(service.statusChannel().masterEnd().isOpen());
+        assertTrue(status.masterEnd().isOpen());
     }
 }

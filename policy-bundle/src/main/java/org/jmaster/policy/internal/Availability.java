@@ -1,12 +1,12 @@
 package org.jmaster.policy.internal;
 
-import org.jmaster.api.ChildProcess;
-import org.jmaster.api.ProcessState;
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.spi.PolicyContext;
-import org.jmaster.api.spi.SpawnException;
-import org.jmaster.api.spi.StressArgument;
+import org.jmaster.api.SpawnException;
+import org.jmaster.api.StressArgument;
+import org.jmaster.api.postfix.ProcessState;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.PolicyContext;
+import org.jmaster.api.spi.policy.ServiceState;
 
 /**
  * NAME
@@ -49,12 +49,12 @@ final class Availability {
     }
 
     /** Section 1.2: not local-only and a process limit above 1 (so never when unlimited). */
-    static boolean isStressEligible(ServiceRuntime service) {
+    static boolean isStressEligible(ServiceState service) {
         return !service.isLocalOnly() && service.processLimit() > 1;
     }
 
     /** R1-R5: avail_listen. */
-    void listen(ServiceRuntime service, PolicyContext context) {
+    void listen(ServiceState service, PolicyContext context) {
         boolean want;
         if (service.isThrottled() || service.isCleaning() || service.availableProcesses() > 0) {
             want = false;
@@ -73,7 +73,7 @@ final class Availability {
     }
 
     /** R4: at or over the limit with no idle child. */
-    private static void limitReached(ServiceRuntime service, PolicyContext context) {
+    private static void limitReached(ServiceState service, PolicyContext context) {
         long now = context.now();
         if (!service.isAtLimit()) {
             service.setAtLimit(true);
@@ -97,7 +97,7 @@ final class Availability {
     }
 
     /** R15: master_avail_more. */
-    void more(ServiceRuntime service, ChildProcess child, PolicyContext context) {
+    void more(ServiceState service, ChildState child, PolicyContext context) {
         if (child.isAvailable()) {
             throw new IllegalStateException("master_avail_more: process already available: pid " + child.pid());
         }
@@ -107,7 +107,7 @@ final class Availability {
     }
 
     /** R15: master_avail_less. */
-    void less(ServiceRuntime service, ChildProcess child, PolicyContext context) {
+    void less(ServiceState service, ChildState child, PolicyContext context) {
         if (!child.isAvailable()) {
             throw new IllegalStateException("master_avail_less: process not available: pid " + child.pid());
         }
@@ -117,7 +117,7 @@ final class Availability {
     }
 
     /** R6-R8: master_avail_event. */
-    void listenReady(ServiceRuntime service, PolicyContext context) {
+    void listenReady(ServiceState service, PolicyContext context) {
         if (!service.isListening()) {
             return; // readiness seen before the loop applied our disable: nobody waits unwatched
         }
@@ -134,7 +134,7 @@ final class Availability {
     }
 
     /** R9-R11: master_spawn, the decisions; the spawner does the work. */
-    private void spawn(ServiceRuntime service, PolicyContext context, long now) {
+    private void spawn(ServiceState service, PolicyContext context, long now) {
         if (!service.limitAllows(service.totalProcesses())) {
             throw new IllegalStateException("master_spawn: at process limit " + service.totalProcesses());
         }
@@ -146,7 +146,7 @@ final class Availability {
         }
         StressArgument stress = !isStressEligible(service) ? StressArgument.NONE
                 : service.stressExpireTime() > now ? StressArgument.ON : StressArgument.OFF;
-        ChildProcess child;
+        ChildState child;
         try {
             child = context.spawn(service, stress);
         } catch (SpawnException e) {

@@ -1,11 +1,12 @@
 package org.jmaster.policy.internal;
 
-import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ExitStatus;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
-import org.jmaster.api.spi.PolicyContext;
-import org.jmaster.api.spi.ProcessPolicy;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.PolicyContext;
+import org.jmaster.api.spi.policy.ProcessPolicy;
+import org.jmaster.api.spi.policy.ServiceState;
+import org.jmaster.api.spi.policy.TimerKind;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -13,8 +14,9 @@ import org.osgi.service.component.annotations.Component;
  *     PostfixPolicy - the process creation policy of Postfix 3.7's master, as a DS service
  * DESCRIPTION
  *     Sequences nothing and keeps no state: each call goes to the module that owns the rule
- *     (Availability, Throttling, StatusUpdates, Reaping), each operating on the ServiceRuntime it
- *     is given and acting only through the PolicyContext.
+ *     (Availability, Throttling, StatusUpdates, Reaping), each operating on the ServiceState it
+ *     is given and acting only through the PolicyContext. Its timers are the master's, keyed by
+ *     service and kind: whichever instance is in place when one is due handles it.
  *
  *     Called by the master on the event-loop thread only.
  * SEE ALSO
@@ -38,64 +40,65 @@ public final class PostfixPolicy implements ProcessPolicy {
     }
 
     @Override
-    public void availListen(ServiceRuntime service, PolicyContext context) {
+    public void availListen(ServiceState service, PolicyContext context) {
         availability.listen(service, context);
     }
 
-    @Override
-    public void availMore(ServiceRuntime service, ChildProcess child, PolicyContext context) {
+    /** R15 master_avail_more, for this bundle's tests: the master reaches it through status records. */
+    void availMore(ServiceState service, ChildState child, PolicyContext context) {
         availability.more(service, child, context);
     }
 
-    @Override
-    public void availLess(ServiceRuntime service, ChildProcess child, PolicyContext context) {
+    /** R15 master_avail_less, for this bundle's tests: the master reaches it through status records. */
+    void availLess(ServiceState service, ChildState child, PolicyContext context) {
         availability.less(service, child, context);
     }
 
     @Override
-    public void listenReady(ServiceRuntime service, PolicyContext context) {
+    public void listenReady(ServiceState service, PolicyContext context) {
         availability.listenReady(service, context);
     }
 
     @Override
-    public void statusUpdate(ServiceRuntime service, StatusRecord record, PolicyContext context) {
+    public void statusUpdate(ServiceState service, StatusRecord record, PolicyContext context) {
         statusUpdates.update(service, record, context);
     }
 
     @Override
-    public void partialStatus(ServiceRuntime service, byte[] bytes, int length, PolicyContext context) {
+    public void partialStatus(ServiceState service, byte[] bytes, int length, PolicyContext context) {
         statusUpdates.partial(service, bytes, length, context);
     }
 
     @Override
-    public void childExited(ServiceRuntime service, int pid, ExitStatus status, PolicyContext context) {
+    public void childExited(ServiceState service, int pid, ExitStatus status, PolicyContext context) {
         reaping.exited(service, pid, status, context);
     }
 
     @Override
-    public void throttle(ServiceRuntime service, PolicyContext context) {
+    public void throttle(ServiceState service, PolicyContext context) {
         throttling.throttle(service, context);
     }
 
     @Override
-    public void throttleFor(ServiceRuntime service, long millis, PolicyContext context) {
+    public void throttleFor(ServiceState service, long millis, PolicyContext context) {
         throttling.throttleFor(service, millis, context);
     }
 
     @Override
-    public void unthrottle(ServiceRuntime service, PolicyContext context) {
+    public void unthrottle(ServiceState service, PolicyContext context) {
         throttling.unthrottle(service, context);
     }
 
     @Override
-    public void cleanup(ServiceRuntime service, PolicyContext context) {
+    public void cleanup(ServiceState service, PolicyContext context) {
         reaping.cleanup(service, context);
     }
 
     @Override
-    public void adopt(ServiceRuntime service, PolicyContext context) {
-        throttling.rearm(service, context);
-        reaping.rearm(service, context);
-        availability.listen(service, context);
+    public void timerExpired(ServiceState service, TimerKind kind, PolicyContext context) {
+        switch (kind) {
+            case THROTTLE -> throttling.unthrottle(service, context);
+            case CLEANUP -> reaping.escalate(service, context);
+        }
     }
 }

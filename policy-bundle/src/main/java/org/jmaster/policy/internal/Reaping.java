@@ -2,13 +2,12 @@ package org.jmaster.policy.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ExitStatus;
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.spi.PolicyContext;
-import org.jmaster.api.spi.Spawner;
-import org.jmaster.api.spi.Timer;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.PolicyContext;
+import org.jmaster.api.spi.policy.ServiceState;
+import org.jmaster.api.spi.policy.TimerKind;
 
 /**
  * NAME
@@ -17,7 +16,7 @@ import org.jmaster.api.spi.Timer;
  * SUMMARY
  *     exited(service, pid, status)   a child was reaped or stopped
  *     cleanup(service)               terminate every child, bounded
- *     rearm(service)                 a new escalation timer for a cleanup another instance started
+ *     escalate(service)              the CLEANUP timer: SIGKILL for the children still alive
  * DESCRIPTION
  *     A stopped child is warned about and kept. A child that died any other way than exit status
  *     0 is warned about ("exit status n", "killed by signal n"); when it never completed a
@@ -46,8 +45,8 @@ final class Reaping {
         this.throttling = throttling;
     }
 
-    void exited(ServiceRuntime service, int pid, ExitStatus status, PolicyContext context) {
-        ChildProcess child = service.child(pid);
+    void exited(ServiceState service, int pid, ExitStatus status, PolicyContext context) {
+        ChildState child = service.child(pid);
         if (child == null) {
             throw new IllegalStateException("master_reap: unknown pid: " + pid);
         }
@@ -57,7 +56,7 @@ final class Reaping {
         }
         if (!status.isNormal()) {
             boolean byMaster = service.isCleaning() || child.isTerminating();
-            if (!(byMaster && status.kind() == ExitStatus.Kind.KILLED && status.value() == Spawner.SIGTERM)) {
+            if (!(byMaster && status.kind() == ExitStatus.Kind.KILLED && status.value() == ExitStatus.SIGTERM)) {
                 context.warning("process " + service.path() + " pid " + pid + " " + status);
             }
             if (child.useCount() == 0 && !service.isThrottled() && !byMaster) {
@@ -80,7 +79,7 @@ final class Reaping {
         }
     }
 
-    void cleanup(ServiceRuntime service, PolicyContext context) {
+    void cleanup(ServiceState service, PolicyContext context) {
         if (service.isCleaning()) {
             return;
         }
@@ -88,45 +87,32 @@ final class Reaping {
             context.event(service, ServiceEvent.CLEANUP, "service " + service + ": no process to clean up");
             return;
         }
-        service.setCleaning(true, escalation(service, service.stopTimeoutMillis(), context));
+        service.setCleaning(true);
+        context.schedule(service, TimerKind.CLEANUP, service.stopTimeoutMillis());
         availability.listen(service, context);
-        for (ChildProcess child : List.copyOf(service.children())) {
-            context.signal(child, Spawner.SIGTERM);
+        for (ChildState child : List.copyOf(service.children())) {
+            context.signal(child, ExitStatus.SIGTERM);
         }
     }
 
-    void rearm(ServiceRuntime service, PolicyContext context) {
-        if (service.isCleaning() && service.cleanupTimer() != null) {
-            service.setCleaning(true, escalation(service, service.stopTimeoutMillis(), context));
-        }
-    }
-
-    private Timer escalation(ServiceRuntime service, long millis, PolicyContext context) {
-        return context.schedule(millis, () -> kill(service, context));
-    }
-
-    private static void kill(ServiceRuntime service, PolicyContext context) {
+    void escalate(ServiceState service, PolicyContext context) {
         if (!service.isCleaning()) {
             return;
         }
         List<Integer> pids = new ArrayList<>();
-        for (ChildProcess child : service.children()) {
+        for (ChildState child : service.children()) {
             pids.add(child.pid());
         }
         context.warning("service " + service + ": " + pids.size() + " process(es) still alive "
                 + service.stopTimeoutMillis() + " ms after SIGTERM, sending SIGKILL to pid " + pids);
-        for (ChildProcess child : List.copyOf(service.children())) {
-            context.signal(child, Spawner.SIGKILL);
+        for (ChildState child : List.copyOf(service.children())) {
+            context.signal(child, ExitStatus.SIGKILL);
         }
-        service.setCleaning(true, null);
     }
 
-    private void finishCleanup(ServiceRuntime service, PolicyContext context) {
-        Timer timer = service.cleanupTimer();
-        if (timer != null) {
-            timer.cancel();
-        }
-        service.setCleaning(false, null);
+    private void finishCleanup(ServiceState service, PolicyContext context) {
+        context.cancel(service, TimerKind.CLEANUP);
+        service.setCleaning(false);
         context.event(service, ServiceEvent.CLEANUP, "service " + service + ": every process terminated");
         availability.listen(service, context);
     }

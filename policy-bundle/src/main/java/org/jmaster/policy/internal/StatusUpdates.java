@@ -2,10 +2,10 @@ package org.jmaster.policy.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.jmaster.api.ChildProcess;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
-import org.jmaster.api.spi.PolicyContext;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.PolicyContext;
+import org.jmaster.api.spi.policy.ServiceState;
 
 /**
  * NAME
@@ -35,10 +35,10 @@ final class StatusUpdates {
         this.availability = availability;
     }
 
-    void update(ServiceRuntime service, StatusRecord record, PolicyContext context) {
-        ChildProcess child = service.child(record.pid());
+    void update(ServiceState service, StatusRecord record, PolicyContext context) {
+        ChildState child = service.child(record.pid());
         if (child == null) {
-            ServiceRuntime owner = context.ownerOf(record.pid());
+            ServiceState owner = context.ownerOf(record.pid());
             if (owner != null) {
                 context.warning("service " + service + ": ignoring status update from child pid "
                         + record.pid() + " of service " + owner);
@@ -68,7 +68,7 @@ final class StatusUpdates {
         }
     }
 
-    void partial(ServiceRuntime service, byte[] bytes, int length, PolicyContext context) {
+    void partial(ServiceState service, byte[] bytes, int length, PolicyContext context) {
         ByteBuffer pid = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
         pid.put(bytes, 0, Math.min(4, length));
         context.warning("service " + service + ": child (pid " + pid.getInt(0)

@@ -1,9 +1,9 @@
 package org.jmaster.policy.internal;
 
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.spi.PolicyContext;
-import org.jmaster.api.spi.Timer;
+import org.jmaster.api.spi.policy.PolicyContext;
+import org.jmaster.api.spi.policy.ServiceState;
+import org.jmaster.api.spi.policy.TimerKind;
 
 /**
  * NAME
@@ -11,8 +11,7 @@ import org.jmaster.api.spi.Timer;
  * SUMMARY
  *     throttle(service)             for the service's throttle delay, unless already throttled
  *     throttleFor(service, millis)  an operator's throttle, replacing the current end
- *     unthrottle(service)           resume, at once
- *     rearm(service)                a new timer for a throttle another instance started
+ *     unthrottle(service)           resume, at once (also the THROTTLE timer's expiry)
  * DESCRIPTION
  *     A throttled service does not listen and does not spawn; clients wait in the kernel's
  *     backlog. A timer lifts the throttle; while it runs, a second throttle does nothing (no new
@@ -30,49 +29,28 @@ final class Throttling {
         this.availability = availability;
     }
 
-    void throttle(ServiceRuntime service, PolicyContext context) {
+    void throttle(ServiceState service, PolicyContext context) {
         if (!service.isThrottled()) {
-            start(service, service.throttleDelayMillis(), context);
+            throttleFor(service, service.throttleDelayMillis(), context);
         }
     }
 
-    void throttleFor(ServiceRuntime service, long millis, PolicyContext context) {
-        cancelTimer(service);
-        start(service, millis, context);
-    }
-
-    private void start(ServiceRuntime service, long millis, PolicyContext context) {
-        service.setThrottled(true, context.now() + millis, timer(service, millis, context));
+    /** Throttled for this long from now, whatever the throttle in force: its timer is replaced. */
+    void throttleFor(ServiceState service, long millis, PolicyContext context) {
+        service.setThrottled(true, context.now() + millis);
+        context.schedule(service, TimerKind.THROTTLE, millis);
         service.countThrottle();
         context.event(service, ServiceEvent.THROTTLED, "service " + service + " throttled for "
                 + Math.round(millis / 1000.0) + "s");
         availability.listen(service, context);
     }
 
-    void unthrottle(ServiceRuntime service, PolicyContext context) {
+    void unthrottle(ServiceState service, PolicyContext context) {
         if (service.isThrottled()) {
-            cancelTimer(service);
-            service.setThrottled(false, ServiceRuntime.NEVER, null);
+            context.cancel(service, TimerKind.THROTTLE);
+            service.setThrottled(false, ServiceState.NEVER);
             context.event(service, ServiceEvent.UNTHROTTLED, "service " + service + " unthrottled");
             availability.listen(service, context);
-        }
-    }
-
-    void rearm(ServiceRuntime service, PolicyContext context) {
-        if (service.isThrottled()) {
-            long expire = service.throttleExpireTime();
-            service.setThrottled(true, expire, timer(service, Math.max(0, expire - context.now()), context));
-        }
-    }
-
-    private Timer timer(ServiceRuntime service, long millis, PolicyContext context) {
-        return context.schedule(millis, () -> unthrottle(service, context));
-    }
-
-    private static void cancelTimer(ServiceRuntime service) {
-        Timer timer = service.throttleTimer();
-        if (timer != null) {
-            timer.cancel();
         }
     }
 }

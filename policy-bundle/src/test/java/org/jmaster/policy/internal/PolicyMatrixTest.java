@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ExitStatus;
-import org.jmaster.api.ProcessState;
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
-import org.jmaster.api.spi.StressArgument;
+import org.jmaster.api.StressArgument;
+import org.jmaster.api.postfix.ProcessState;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.ServiceState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 1: a client connects to an idle service: one child, counted available, listening stops. */
     @Test
     void case01_firstClientSpawnsOneChildAndStopsListening() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         assertTrue(s.isListening());
         connect(s);
         assertEquals(1, s.totalProcesses());
@@ -40,7 +40,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 2: three clients queued, the first child has not sent TAKEN: no second child (R9). */
     @Test
     void case02_noSecondChildBeforeTheFirstIsTaken() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
         connect(s);
         connect(s);
@@ -52,7 +52,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 3: C1 sent TAKEN while a second client waits: C2 is spawned at once. */
     @Test
     void case03_takenReopensListeningAndTheNextClientSpawns() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connectAndTake(s);
         assertTrue(s.isListening());
         connect(s);
@@ -64,8 +64,8 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 4: at the limit with every child busy: no spawn; the first AVAIL child takes the client. */
     @Test
     void case04_atTheLimitClientsWaitForAnAvailChild() {
-        ServiceRuntime s = start("127.0.0.1:10025 inet n - n - 2 smtpd", true);
-        ChildProcess c1 = connectAndTake(s);
+        ServiceState s = start("127.0.0.1:10025 inet n - n - 2 smtpd", true);
+        ChildState c1 = connectAndTake(s);
         connectAndTake(s);
         assertFalse(s.isListening());
         connect(s);
@@ -79,7 +79,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 5: unlimited service: the 11th busy-child client still spawns, never with stress. */
     @Test
     void case05_unlimitedAlwaysSpawnsAndIsNeverStressed() {
-        ServiceRuntime s = start("192.0.2.1:25 inet n - n - 0 smtpd", false);
+        ServiceState s = start("192.0.2.1:25 inet n - n - 0 smtpd", false);
         for (int i = 0; i < 11; i++) {
             connectAndTake(s);
         }
@@ -91,7 +91,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 6: process limit 1: no stress argument and never a busy warning. */
     @Test
     void case06_solitaryServiceHasNoStressAndNoWarning() {
-        ServiceRuntime s = start("192.0.2.1:25 inet n - n - 1 smtpd", false);
+        ServiceState s = start("192.0.2.1:25 inet n - n - 1 smtpd", false);
         connectAndTake(s);
         context.advance(5_000_000);
         policy.availListen(s, context);
@@ -103,7 +103,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 7: a throttled service spawns nothing until the timer lifts the throttle, then one child. */
     @Test
     void case07_throttledServiceWaitsForTheTimer() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         policy.throttle(s, context);
         assertFalse(s.isListening());
         policy.listenReady(s, context); // even a readiness event delivered late spawns nothing
@@ -119,8 +119,8 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 8: a second AVAIL from an AVAIL child changes nothing. */
     @Test
     void case08_redundantAvailIsIgnored() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
-        ChildProcess c = connectAndTake(s);
+        ServiceState s = start(LOOPBACK_SMTP, true);
+        ChildState c = connectAndTake(s);
         avail(s, c);
         avail(s, c);
         assertEquals(1, c.useCount());
@@ -132,9 +132,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 9: direct more() twice, or less() of a busy child, is an internal inconsistency. */
     @Test
     void case09_moreTwiceOrLessOfBusyChildPanics() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
-        ChildProcess c = newest(s);
+        ChildState c = newest(s);
         IllegalStateException more = assertThrows(IllegalStateException.class,
                 () -> policy.availMore(s, c, context));
         assertTrue(more.getMessage().startsWith("master_avail_more: process already available"));
@@ -147,7 +147,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 10: a record from a pid nobody knows is ignored silently. */
     @Test
     void case10_unknownPidIsIgnoredSilently() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
         policy.statusUpdate(s, new StatusRecord(4242, 1, StatusRecord.TAKEN), context);
         assertEquals(1, s.availableProcesses());
@@ -158,10 +158,10 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 11: a record with another generation is stale: an info message and no change. */
     @Test
     void case11_wrongGenerationIsIgnoredWithInfo() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         context.generation = 6;
         connect(s);
-        ChildProcess c = newest(s);
+        ChildState c = newest(s);
         assertEquals(7, c.generation());
         policy.statusUpdate(s, new StatusRecord(c.pid(), 6, StatusRecord.TAKEN), context);
         assertEquals(List.of("ignoring status update from child pid " + c.pid() + " generation 6"), context.infos);
@@ -172,9 +172,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 12: a status that is neither TAKEN nor AVAIL is warned about and ignored. */
     @Test
     void case12_unknownStatusIsWarnedAndIgnored() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
-        ChildProcess c = newest(s);
+        ChildState c = newest(s);
         policy.statusUpdate(s, new StatusRecord(c.pid(), c.generation(), 7), context);
         assertEquals(List.of("master_status_event: ignoring unknown status: 7 allegedly from pid: " + c.pid()),
                 context.warnings);
@@ -185,7 +185,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 13: five bytes on the status channel: the partial-update warning, nothing else. */
     @Test
     void case13_partialRecordIsWarnedAndDiscarded() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
         byte[] bytes = new StatusRecord(321, 1, StatusRecord.TAKEN).toBytes();
         policy.partialStatus(s, bytes, 5, context);
@@ -197,8 +197,8 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 14: AVAIL from a TAKEN child with use count 0 makes it 1 and one more available. */
     @Test
     void case14_availCompletesARequest() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
-        ChildProcess c = connectAndTake(s);
+        ServiceState s = start(LOOPBACK_SMTP, true);
+        ChildState c = connectAndTake(s);
         assertEquals(0, c.useCount());
         assertEquals(0, s.availableProcesses());
         avail(s, c);
@@ -209,9 +209,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 15: a limit lowered below the live count kills nobody and spawns nothing until below it. */
     @Test
     void case15_loweredLimitWaitsForChildrenToLeave() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
-        ChildProcess c1 = connectAndTake(s);
-        ChildProcess c2 = connectAndTake(s);
+        ServiceState s = start(LOOPBACK_SMTP, true);
+        ChildState c1 = connectAndTake(s);
+        ChildState c2 = connectAndTake(s);
         connectAndTake(s);
         s.setProcessLimit(2);
         policy.availListen(s, context);
@@ -227,9 +227,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 16: a stress-eligible service gives "-o stress="; local-only services give none. */
     @Test
     void case16_stressArgumentOnlyForEligibleServices() {
-        ServiceRuntime eligible = start("192.0.2.1:25 inet n - n - 5 smtpd", false);
-        ServiceRuntime unix = start("cleanup unix n - n - 5 cleanup", true);
-        ServiceRuntime pass = start("smtpd pass - - n - 5 smtpd", false);
+        ServiceState eligible = start("192.0.2.1:25 inet n - n - 5 smtpd", false);
+        ServiceState unix = start("cleanup unix n - n - 5 cleanup", true);
+        ServiceState pass = start("smtpd pass - - n - 5 smtpd", false);
         connect(eligible);
         connect(unix);
         connect(pass);
@@ -239,7 +239,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 17: the spawn that takes the last slot restarts the service and starts a stress pulse. */
     @Test
     void case17_lastSlotSpawnEntersStressMode() {
-        ServiceRuntime s = start(PUBLIC_SMTP_2, false);
+        ServiceState s = start(PUBLIC_SMTP_2, false);
         connectAndTake(s);
         assertEquals(0, context.count("restart"));
         connect(s);
@@ -254,8 +254,8 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 18: another last-slot spawn during stress extends the pulse without a second restart. */
     @Test
     void case18_stressIsExtendedWithoutASecondRestart() {
-        ServiceRuntime s = start(PUBLIC_SMTP_2, false);
-        ChildProcess c1 = connectAndTake(s);
+        ServiceState s = start(PUBLIC_SMTP_2, false);
+        ChildState c1 = connectAndTake(s);
         connectAndTake(s);
         context.advance(10_000);
         exit(s, c1, ExitStatus.exited(0));
@@ -268,9 +268,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 19: during stress, a spawn that is not at the last slot still gets stress=yes. */
     @Test
     void case19_everySpawnDuringStressIsStressed() {
-        ServiceRuntime s = start("192.0.2.1:25 inet n - n - 3 smtpd", false);
-        ChildProcess c1 = connectAndTake(s);
-        ChildProcess c2 = connectAndTake(s);
+        ServiceState s = start("192.0.2.1:25 inet n - n - 3 smtpd", false);
+        ChildState c1 = connectAndTake(s);
+        ChildState c2 = connectAndTake(s);
         connectAndTake(s);
         exit(s, c1, ExitStatus.exited(0));
         exit(s, c2, ExitStatus.exited(0));
@@ -283,9 +283,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 20: after the pulse, spawns get "stress=" again and running children are left alone. */
     @Test
     void case20_stressEndsSilently() {
-        ServiceRuntime s = start("192.0.2.1:25 inet n - n - 3 smtpd", false);
-        ChildProcess c1 = connectAndTake(s);
-        ChildProcess c2 = connectAndTake(s);
+        ServiceState s = start("192.0.2.1:25 inet n - n - 3 smtpd", false);
+        ChildState c1 = connectAndTake(s);
+        ChildState c2 = connectAndTake(s);
         connectAndTake(s);
         context.advance(1_000_000);
         exit(s, c1, ExitStatus.exited(0));
@@ -299,8 +299,8 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 21: the three-line warning at the limit, not again within 1000 s, again after. */
     @Test
     void case21_busyWarningIsRateLimited() {
-        ServiceRuntime s = start(PUBLIC_SMTP_2, false);
-        ChildProcess c1 = connectAndTake(s);
+        ServiceState s = start(PUBLIC_SMTP_2, false);
+        ChildState c1 = connectAndTake(s);
         connectAndTake(s);
         assertEquals(List.of(
                 "service \"192.0.2.1:25\" (192.0.2.1:25) has reached its process limit \"2\": new clients may experience noticeable delays",
@@ -323,7 +323,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 22: a service that is not stress-eligible never warns at its limit. */
     @Test
     void case22_noWarningForLocalOnlyServices() {
-        ServiceRuntime s = start("127.0.0.1:10025 inet n - n - 2 smtpd", true);
+        ServiceState s = start("127.0.0.1:10025 inet n - n - 2 smtpd", true);
         connectAndTake(s);
         connectAndTake(s);
         context.advance(5_000_000);
@@ -340,15 +340,15 @@ class PolicyMatrixTest extends PolicyFixture {
      */
     @Test
     void case23_stressYesExactlyWhileThePulseLasts() {
-        ServiceRuntime s = start("192.0.2.1:25 inet n - n - 3 smtpd", false);
-        ChildProcess c1 = connectAndTake(s);
-        ChildProcess c2 = connectAndTake(s);
+        ServiceState s = start("192.0.2.1:25 inet n - n - 3 smtpd", false);
+        ChildState c1 = connectAndTake(s);
+        ChildState c2 = connectAndTake(s);
         connectAndTake(s);
         long expiry = s.stressExpireTime();
         exit(s, c1, ExitStatus.exited(0));
         exit(s, c2, ExitStatus.exited(0));
         context.advance(expiry - 1 - context.now);
-        ChildProcess c4 = connectAndTake(s);
+        ChildState c4 = connectAndTake(s);
         exit(s, c4, ExitStatus.exited(0));
         context.advance(1);
         connect(s);
@@ -358,7 +358,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 31: fork fails: the warning, a throttle, no record; the generation moved on. */
     @Test
     void case31_forkFailureThrottles() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         context.spawnFailure = "fork: Resource temporarily unavailable";
         connect(s);
         assertEquals(List.of("master_spawn: fork: Resource temporarily unavailable -- throttling"), context.warnings);
@@ -372,9 +372,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 32: a normal exit: no warning, one less alive and available, listening again. */
     @Test
     void case32_normalExitIsQuiet() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
-        ChildProcess c = newest(s);
+        ChildState c = newest(s);
         exit(s, c, ExitStatus.exited(0));
         assertTrue(context.warnings.isEmpty());
         assertEquals(0, s.totalProcesses());
@@ -386,8 +386,8 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 33: a used child exiting 3 is warned about but throttles nothing. */
     @Test
     void case33_usedChildExitStatusWarnsWithoutThrottle() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
-        ChildProcess c = connectAndTake(s);
+        ServiceState s = start(LOOPBACK_SMTP, true);
+        ChildState c = connectAndTake(s);
         avail(s, c);
         exit(s, c, ExitStatus.exited(3));
         assertEquals(List.of("process /usr/libexec/postfix/smtpd pid " + c.pid() + " exit status 3"), context.warnings);
@@ -397,9 +397,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 34: an unused child exiting 1 is a bad start-up: throttled, then retried after the delay. */
     @Test
     void case34_badStartupThrottlesAndRetries() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
-        ChildProcess c = newest(s);
+        ChildState c = newest(s);
         exit(s, c, ExitStatus.exited(1));
         assertEquals(List.of("process /usr/libexec/postfix/smtpd pid " + c.pid() + " exit status 1",
                 "/usr/libexec/postfix/smtpd: bad command startup -- throttling"), context.warnings);
@@ -415,11 +415,11 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 35: a second bad start-up while throttled: no second message, the timer is not re-armed. */
     @Test
     void case35_noSecondThrottleWhileThrottled() {
-        ServiceRuntime s = start("127.0.0.1:10025 inet n - n - 0 smtpd", true);
+        ServiceState s = start("127.0.0.1:10025 inet n - n - 0 smtpd", true);
         connectAndTake(s);
-        ChildProcess c1 = newest(s);
+        ChildState c1 = newest(s);
         connect(s);
-        ChildProcess c2 = newest(s);
+        ChildState c2 = newest(s);
         exit(s, c2, ExitStatus.exited(1));
         long expiry = s.throttleExpireTime();
         context.advance(1_000);
@@ -433,9 +433,9 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 36: an unused child killed by an outside SIGTERM is a bad start-up too. */
     @Test
     void case36_outsideSigtermOfUnusedChildThrottles() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         connect(s);
-        ChildProcess c = newest(s);
+        ChildState c = newest(s);
         exit(s, c, ExitStatus.killed(15));
         assertEquals(List.of("process /usr/libexec/postfix/smtpd pid " + c.pid() + " killed by signal 15",
                 "/usr/libexec/postfix/smtpd: bad command startup -- throttling"), context.warnings);
@@ -445,8 +445,8 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 37: a stopped child is warned about and kept, counts unchanged. */
     @Test
     void case37_stoppedChildIsKept() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
-        ChildProcess c = connectAndTake(s);
+        ServiceState s = start(LOOPBACK_SMTP, true);
+        ChildState c = connectAndTake(s);
         exit(s, c, ExitStatus.stopped(19));
         assertEquals(List.of("process /usr/libexec/postfix/smtpd pid " + c.pid() + " stopped by signal 19"),
                 context.warnings);
@@ -458,7 +458,7 @@ class PolicyMatrixTest extends PolicyFixture {
     /** Case 38: reaping a pid the service never spawned is an internal inconsistency. */
     @Test
     void case38_reapOfUnknownPidPanics() {
-        ServiceRuntime s = start(LOOPBACK_SMTP, true);
+        ServiceState s = start(LOOPBACK_SMTP, true);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> policy.childExited(s, 99999, ExitStatus.exited(0), context));
         assertEquals("master_reap: unknown pid: 99999", e.getMessage());

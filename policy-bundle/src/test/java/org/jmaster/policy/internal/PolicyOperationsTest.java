@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ExitStatus;
 import org.jmaster.api.ServiceEvent;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.ServiceState;
 import org.junit.jupiter.api.Test;
 
 /** What the policy adds to Postfix: bounded cleanup, operator throttles, adoption after a swap. */
@@ -27,10 +27,10 @@ class PolicyOperationsTest extends PolicyFixture {
     /** Cleanup sends SIGTERM to every child, stops listening, and resumes when the last is reaped. */
     @Test
     void cleanupTerminatesEveryChildQuietly() {
-        ServiceRuntime s = start(SERVICE, true);
-        ChildProcess busy = connectAndTake(s);
+        ServiceState s = start(SERVICE, true);
+        ChildState busy = connectAndTake(s);
         connect(s);
-        ChildProcess idle = newest(s);
+        ChildState idle = newest(s);
         policy.cleanup(s, context);
         assertTrue(s.isCleaning());
         assertFalse(s.isListening());
@@ -48,9 +48,9 @@ class PolicyOperationsTest extends PolicyFixture {
     /** A child that ignores SIGTERM gets SIGKILL after the stop timeout, and a warning names it. */
     @Test
     void cleanupEscalatesToSigkillAfterTheStopTimeout() {
-        ServiceRuntime s = start(SERVICE, true);
+        ServiceState s = start(SERVICE, true);
         s.setStopTimeoutMillis(5_000);
-        ChildProcess stubborn = connectAndTake(s);
+        ChildState stubborn = connectAndTake(s);
         policy.cleanup(s, context);
         context.advance(4_999);
         assertFalse(context.calls.contains("signal " + stubborn.pid() + " 9"));
@@ -66,7 +66,7 @@ class PolicyOperationsTest extends PolicyFixture {
     /** Cleanup of a service without children reports completion at once. */
     @Test
     void cleanupWithoutChildrenCompletesAtOnce() {
-        ServiceRuntime s = start(SERVICE, true);
+        ServiceState s = start(SERVICE, true);
         policy.cleanup(s, context);
         assertFalse(s.isCleaning());
         assertEquals(List.of(ServiceEvent.CLEANUP), context.events);
@@ -75,7 +75,7 @@ class PolicyOperationsTest extends PolicyFixture {
     /** An operator's throttle replaces the end of the current one; unthrottle lifts it at once. */
     @Test
     void operatorThrottleAndUnthrottle() {
-        ServiceRuntime s = start(SERVICE, true);
+        ServiceState s = start(SERVICE, true);
         policy.throttle(s, context);
         policy.throttleFor(s, 5_000, context);
         assertEquals(context.now + 5_000, s.throttleExpireTime());
@@ -91,15 +91,18 @@ class PolicyOperationsTest extends PolicyFixture {
                 ServiceEvent.THROTTLED, ServiceEvent.UNTHROTTLED), context.events);
     }
 
-    /** A new policy instance takes over a throttled service: its timer ends the throttle on time. */
+    /**
+     * A new policy instance takes over a throttled service: the throttle timer, which the master
+     * keeps, ends the throttle on time through the new instance.
+     */
     @Test
-    void adoptRearmsTheThrottleTimer() {
-        ServiceRuntime s = start(SERVICE, true);
+    void aSuccessorEndsTheThrottleOnTime() {
+        ServiceState s = start(SERVICE, true);
         policy.throttle(s, context);
         context.advance(20_000);
-        s.throttleTimer().cancel(); // what the master does with the departing instance's timers
         PostfixPolicy successor = new PostfixPolicy();
-        successor.adopt(s, context);
+        context.policy = successor; // what the master does when the policy bundle is replaced
+        successor.availListen(s, context);
         context.advance(39_999);
         assertTrue(s.isThrottled());
         context.advance(1);
@@ -110,10 +113,10 @@ class PolicyOperationsTest extends PolicyFixture {
     /** A record carrying another service's pid is warned about and changes neither service. */
     @Test
     void foreignPidIsWarnedAndIgnored() {
-        ServiceRuntime a = start(SERVICE, true);
-        ServiceRuntime b = start("127.0.0.1:10026 inet n - n - 5 smtpd", true);
+        ServiceState a = start(SERVICE, true);
+        ServiceState b = start("127.0.0.1:10026 inet n - n - 5 smtpd", true);
         connect(a);
-        ChildProcess child = newest(a);
+        ChildState child = newest(a);
         policy.statusUpdate(b, new StatusRecord(child.pid(), child.generation(), StatusRecord.TAKEN), context);
         assertEquals(1, a.availableProcesses());
         assertEquals(0, b.totalProcesses());
@@ -124,8 +127,8 @@ class PolicyOperationsTest extends PolicyFixture {
     /** A child the master marked as terminating (its spawner left) dies quietly and throttles nothing. */
     @Test
     void terminatingChildIsNotABadStartup() {
-        ServiceRuntime s = start(SERVICE, true);
-        ChildProcess child = connectAndTake(s);
+        ServiceState s = start(SERVICE, true);
+        ChildState child = connectAndTake(s);
         child.setTerminating();
         exit(s, child, ExitStatus.killed(15));
         assertTrue(context.warnings.isEmpty(), context.warnings.toString());
@@ -136,7 +139,7 @@ class PolicyOperationsTest extends PolicyFixture {
     /** A failed exec is a bad start-up operators see, with the path in the message. */
     @Test
     void execFailureIsABadStartup() {
-        ServiceRuntime s = start(SERVICE, true);
+        ServiceState s = start(SERVICE, true);
         context.spawnFailure = "exec /usr/libexec/postfix/smtpd: No such file or directory";
         connect(s);
         assertEquals(List.of("master_spawn: exec /usr/libexec/postfix/smtpd: No such file or directory -- throttling"),

@@ -10,11 +10,11 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ExitStatus;
-import org.jmaster.api.ProcessState;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusRecord;
+import org.jmaster.api.postfix.ProcessState;
+import org.jmaster.api.postfix.StatusRecord;
+import org.jmaster.api.spi.policy.ChildState;
+import org.jmaster.api.spi.policy.ServiceState;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
@@ -56,13 +56,13 @@ class PolicyPropertiesTest {
 
     private static void stepsKeepTheInvariants(List<Step> steps, int limit, boolean localOnly) {
         PolicyFixture f = new PolicyFixture();
-        ServiceRuntime s = f.start("192.0.2.1:25 inet n - n - " + limit + " smtpd", localOnly);
+        ServiceState s = f.start("192.0.2.1:25 inet n - n - " + limit + " smtpd", localOnly);
         boolean overLimitByLowering = false;
         boolean listenerSaysListening = s.isListening();
         for (Step step : steps) {
             f.context.calls.clear();
-            List<ChildProcess> children = new ArrayList<>(s.children());
-            ChildProcess child = children.isEmpty() ? null : children.get(step.pick() % children.size());
+            List<ChildState> children = new ArrayList<>(s.children());
+            ChildState child = children.isEmpty() ? null : children.get(step.pick() % children.size());
             switch (step.kind()) {
                 case CONNECT:
                     f.connect(s);
@@ -139,7 +139,7 @@ class PolicyPropertiesTest {
         return integers().between(0, 5);
     }
 
-    private static void checkInvariants(ServiceRuntime s, boolean overLimitByLowering, boolean listenerSaysListening,
+    private static void checkInvariants(ServiceState s, boolean overLimitByLowering, boolean listenerSaysListening,
             Step step) {
         int avail = s.availableProcesses();
         int total = s.totalProcesses();

@@ -3,7 +3,7 @@ package org.jmaster.spawner.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.jmaster.api.ServiceDefinition;
-import org.jmaster.api.spi.StressArgument;
+import org.jmaster.api.StressArgument;
 
 /**
  * NAME
@@ -37,10 +37,10 @@ final class Argv {
         }
         argv.add("-t");
         argv.add(definition.type().column());
-        if (definition.isUnprivileged()) {
+        if (definition.unprivileged()) {
             argv.add("-u");
         }
-        if (definition.isChroot()) {
+        if (definition.chroot()) {
             argv.add("-c");
         }
         if (stress != StressArgument.NONE) {

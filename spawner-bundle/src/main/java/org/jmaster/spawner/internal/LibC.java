@@ -34,7 +34,6 @@ interface LibC extends Library {
     int ESRCH = 3;
     int EINTR = 4;
     int ECHILD = 10;
-    int SIGKILL_NUMBER = 9;
 
     int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attributes, StringArray argv,
             StringArray envp);

@@ -5,9 +5,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
 import java.nio.file.Files;
-import java.util.Arrays;
 import java.nio.file.Path;
-import org.jmaster.api.spi.SpawnException;
+import java.util.Arrays;
+import org.jmaster.api.SpawnException;
 
 /**
  * NAME

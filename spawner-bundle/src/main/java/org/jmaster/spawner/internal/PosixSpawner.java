@@ -1,17 +1,14 @@
 package org.jmaster.spawner.internal;
 
 import com.sun.jna.LastErrorException;
-import java.time.Instant;
 import java.util.List;
 import java.util.logging.Logger;
-import org.jmaster.api.ChildProcess;
-import org.jmaster.api.ListenSockets;
+import org.jmaster.api.ExitStatus;
 import org.jmaster.api.MasterSettings;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.spi.ExitHandler;
-import org.jmaster.api.spi.SpawnException;
-import org.jmaster.api.spi.Spawner;
-import org.jmaster.api.spi.StressArgument;
+import org.jmaster.api.SpawnException;
+import org.jmaster.api.spi.spawner.ExitHandler;
+import org.jmaster.api.spi.spawner.SpawnRequest;
+import org.jmaster.api.spi.spawner.Spawner;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -20,8 +17,8 @@ import org.osgi.service.component.annotations.Deactivate;
  * NAME
  *     PosixSpawner - process birth and death (Postfix master_spawn.c), as a DS service
  * SUMMARY
- *     spawn(service, settings, generation, stress, onExit)
- *     signal(child, signal)
+ *     spawn(request, onExit)
+ *     signal(pid, signal)
  * DESCRIPTION
  *     Owns the master-wide flow pipe (created once, both ends non-blocking, given to every child
  *     as fds 3 and 4), one PosixSpawn, and the Reaper. A child gets the service's status channel
@@ -63,34 +60,34 @@ public final class PosixSpawner implements Spawner {
     }
 
     @Override
-    public synchronized ChildProcess spawn(ServiceRuntime service, MasterSettings settings, long generation,
-            StressArgument stress, ExitHandler onExit) throws SpawnException {
+    public synchronized int spawn(SpawnRequest request, ExitHandler onExit) throws SpawnException {
         if (stopping) {
             throw new SpawnException("fork: spawner is stopping");
         }
+        MasterSettings settings = request.settings();
         stopTimeoutMillis = settings.stopTimeout().toMillis();
-        ListenSockets sockets = service.listenSockets();
-        int[] listen = sockets.fds();
+        int[] listen = request.listenFds();
         int[] sources = new int[3 + listen.length];
         sources[0] = flowPipe[0];
         sources[1] = flowPipe[1];
-        sources[2] = service.statusChannel().childFd();
+        sources[2] = request.statusFd();
         System.arraycopy(listen, 0, sources, 3, listen.length);
-        List<String> argv = Argv.of(service.definition(), stress, listen.length);
-        int pid = posixSpawn.spawn(service.path(), argv.toArray(new String[0]),
-                environment(settings).forGeneration(generation), settings.queueDirectory().toString(), sources);
+        List<String> argv = Argv.of(request.definition(), request.stress(), listen.length);
+        int pid = posixSpawn.spawn(request.path(), argv.toArray(new String[0]),
+                environment(settings).forGeneration(request.generation()), settings.queueDirectory().toString(),
+                sources);
         try {
             reaper.watch(pid, onExit);
         } catch (LastErrorException e) {
             try {
-                libc.kill(pid, SIGKILL);
+                libc.kill(pid, ExitStatus.SIGKILL);
                 libc.waitpid(pid, new com.sun.jna.ptr.IntByReference(), 0);
             } catch (LastErrorException gone) {
                 // nothing left to reap
             }
             throw new SpawnException("pidfd_open: " + libc.strerror(e.getErrorCode()));
         }
-        return new ChildProcess(pid, generation, Instant.now());
+        return pid;
     }
 
     private Environment environment(MasterSettings settings) {
@@ -102,8 +99,8 @@ public final class PosixSpawner implements Spawner {
     }
 
     @Override
-    public void signal(ChildProcess child, int signal) {
-        reaper.signal(child.pid(), signal);
+    public void signal(int pid, int signal) {
+        reaper.signal(pid, signal);
     }
 
     /** Waits for the children, terminates those that stay, stops the reaper, closes the flow pipe. */
@@ -117,11 +114,11 @@ public final class PosixSpawner implements Spawner {
             List<Integer> left = reaper.pids();
             LOG.warning("spawner stopping: " + left.size() + " process(es) still alive after " + timeout
                     + " ms, sending SIGTERM to pid " + left);
-            left.forEach(pid -> reaper.signal(pid, SIGTERM));
+            left.forEach(pid -> reaper.signal(pid, ExitStatus.SIGTERM));
             if (!reaper.awaitNone(timeout)) {
                 left = reaper.pids();
                 LOG.warning("spawner stopping: sending SIGKILL to pid " + left);
-                left.forEach(pid -> reaper.signal(pid, SIGKILL));
+                left.forEach(pid -> reaper.signal(pid, ExitStatus.SIGKILL));
                 reaper.awaitNone(2000);
             }
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jmaster.api.ExitStatus;
-import org.jmaster.api.spi.ExitHandler;
+import org.jmaster.api.spi.spawner.ExitHandler;
 
 /**
  * NAME
@@ -187,7 +187,7 @@ final class Reaper implements AutoCloseable {
         for (Map.Entry<Integer, Watched> child : children.entrySet()) {
             LOG.warning("pid " + child.getKey() + " was not reaped; no longer followed");
             libc.close(child.getValue().pidfd);
-            child.getValue().handler.exited(child.getKey(), ExitStatus.killed(LibC.SIGKILL_NUMBER));
+            child.getValue().handler.exited(child.getKey(), ExitStatus.killed(ExitStatus.SIGKILL));
         }
         children.clear();
         libc.close(wakeup);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.jmaster.api.ServiceDefinition;
-import org.jmaster.api.spi.StressArgument;
+import org.jmaster.api.StressArgument;
 import org.junit.jupiter.api.Test;
 
 /** The argv rules of section 3.3, with the examples the oracle master produced. */

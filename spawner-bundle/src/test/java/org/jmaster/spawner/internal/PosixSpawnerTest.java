@@ -24,16 +24,13 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.jmaster.api.ChildProcess;
 import org.jmaster.api.ExitStatus;
-import org.jmaster.api.ListenSockets;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
-import org.jmaster.api.ServiceRuntime;
-import org.jmaster.api.StatusChannel;
-import org.jmaster.api.spi.SpawnException;
-import org.jmaster.api.spi.Spawner;
-import org.jmaster.api.spi.StressArgument;
+import org.jmaster.api.SpawnException;
+import org.jmaster.api.StressArgument;
+import org.jmaster.api.spi.loop.StatusChannel;
+import org.jmaster.api.spi.spawner.SpawnRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,15 +73,16 @@ class PosixSpawnerTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** What the master hands the spawner of a service: its line, its descriptors. */
+    private record Service(ServiceDefinition definition, String path, int statusFd, int[] listenFds) {
+    }
+
     /** A service with a real listen socket on 127.0.0.1 and a real status socket pair. */
-    private ServiceRuntime service(String line) throws IOException {
+    private Service service(String line) throws IOException {
         ServiceDefinition definition = ServiceDefinition.parse(line, 100);
-        ServiceRuntime service = new ServiceRuntime(definition.name(), definition,
-                settings.commandPath(definition.command().get(0)));
         ServerSocketChannel listen = ServerSocketChannel.open(StandardProtocolFamily.INET);
         listen.bind(new InetSocketAddress("127.0.0.1", 0));
         closeables.add(listen);
-        service.setListenSockets(new ListenSockets(List.of("127.0.0.1"), List.of(listen), new int[] {fd(listen)}, true));
         Path socket = dir.resolve("status");
         Files.deleteIfExists(socket);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -93,9 +91,9 @@ class PosixSpawnerTest {
             SocketChannel master = server.accept();
             StatusChannel status = new StatusChannel(master, child, fd(child));
             closeables.add(status);
-            service.setStatusChannel(status);
+            return new Service(definition, settings.commandPath(definition.command().get(0)), status.childFd(),
+                    new int[] {fd(listen)});
         }
-        return service;
     }
 
     private static int fd(Channel channel) {
@@ -114,8 +112,9 @@ class PosixSpawnerTest {
         throw new IllegalStateException("no descriptor in " + channel);
     }
 
-    private ChildProcess spawn(ServiceRuntime service, long generation, StressArgument stress) throws SpawnException {
-        return spawner.spawn(service, settings, generation, stress, (pid, status) -> exits.add(status));
+    private int spawn(Service service, long generation, StressArgument stress) throws SpawnException {
+        return spawner.spawn(new SpawnRequest(service.definition(), service.path(), settings, generation, stress,
+                service.statusFd(), service.listenFds()), (pid, status) -> exits.add(status));
     }
 
     private static String link(long pid, int fd) throws IOException {
@@ -132,9 +131,8 @@ class PosixSpawnerTest {
     /** Cases 24-26: fds 0-6 and nothing else, cwd, environment, argv, own process group. */
     @Test
     void childGetsPostfixsContract() throws Exception {
-        ServiceRuntime service = service("probe-svc inet n n n - 4 probe -x { a b }");
-        ChildProcess child = spawn(service, 65, StressArgument.ON);
-        int pid = child.pid();
+        Service service = service("probe-svc inet n n n - 4 probe -x { a b }");
+        int pid = spawn(service, 65, StressArgument.ON);
         List<String> argv = Files.readAllLines(waitFor(queue.resolve("argv." + pid)));
         assertEquals(List.of(daemons.resolve("probe").toString(), "-n", "probe-svc", "-t", "inet", "-o", "stress=yes",
                 "-x", "a b"), argv);
@@ -159,9 +157,8 @@ class PosixSpawnerTest {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         assertEquals(Integer.toString(pid), fields[2], "the child leads its own process group");
-        assertEquals(65, child.generation());
 
-        spawner.signal(child, Spawner.SIGTERM);
+        spawner.signal(pid, ExitStatus.SIGTERM);
         assertEquals(ExitStatus.killed(15), exits.poll(5, TimeUnit.SECONDS));
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "reaped: no zombie left");
     }
@@ -169,22 +166,21 @@ class PosixSpawnerTest {
     /** Case 29: two listen sockets are fds 6 and 7 with -s 2. */
     @Test
     void case29_twoListenSocketsAreSixAndSeven() throws Exception {
-        ServiceRuntime service = service("two inet n n n - 4 probe");
+        Service one = service("two inet n n n - 4 probe");
         ServerSocketChannel second = ServerSocketChannel.open(StandardProtocolFamily.INET);
         second.bind(new InetSocketAddress("127.0.0.1", 0));
         closeables.add(second);
-        ListenSockets one = service.listenSockets();
-        service.setListenSockets(new ListenSockets(List.of("a", "b"), List.of(one.channels().get(0), second),
-                new int[] {one.fds()[0], fd(second)}, true));
-        ChildProcess child = spawn(service, 1, StressArgument.NONE);
-        List<String> argv = Files.readAllLines(waitFor(queue.resolve("argv." + child.pid())));
+        Service service = new Service(one.definition(), one.path(), one.statusFd(),
+                new int[] {one.listenFds()[0], fd(second)});
+        int child = spawn(service, 1, StressArgument.NONE);
+        List<String> argv = Files.readAllLines(waitFor(queue.resolve("argv." + child)));
         assertEquals(List.of("-n", "two", "-t", "inet", "-s", "2"), argv.subList(1, argv.size()));
         Thread.sleep(100);
-        String[] fds = new java.io.File("/proc/" + child.pid() + "/fd").list();
+        String[] fds = new java.io.File("/proc/" + child + "/fd").list();
         assertEquals(8, fds.length);
         long self = ProcessHandle.current().pid();
-        assertEquals(link(self, one.fds()[0]), link(child.pid(), 6), "the first socket is fd 6");
-        assertEquals(link(self, fd(second)), link(child.pid(), 7), "the second is fd 7");
+        assertEquals(link(self, one.listenFds()[0]), link(child, 6), "the first socket is fd 6");
+        assertEquals(link(self, fd(second)), link(child, 7), "the second is fd 7");
     }
 
     /** The exit status reaches the handler; the JVM reaps the child by pid. */
@@ -197,7 +193,7 @@ class PosixSpawnerTest {
     /** A missing program fails the spawn with its path, as Postfix's exec failure names it. */
     @Test
     void missingProgramIsAnExecFailure() throws Exception {
-        ServiceRuntime service = service("m inet n n n - 4 nonexistent");
+        Service service = service("m inet n n n - 4 nonexistent");
         SpawnException e = assertThrows(SpawnException.class, () -> spawn(service, 3, StressArgument.NONE));
         assertEquals("exec " + daemons.resolve("nonexistent") + ": No such file or directory", e.getMessage());
     }
@@ -205,7 +201,7 @@ class PosixSpawnerTest {
     /** A missing queue directory is named as such. */
     @Test
     void missingQueueDirectoryIsNamed() throws Exception {
-        ServiceRuntime service = service("m inet n n n - 4 probe");
+        Service service = service("m inet n n n - 4 probe");
         Files.delete(queue);
         SpawnException e = assertThrows(SpawnException.class, () -> spawn(service, 4, StressArgument.NONE));
         assertEquals("chdir " + queue + ": No such file or directory", e.getMessage());
@@ -214,10 +210,10 @@ class PosixSpawnerTest {
     /** A stopping spawner terminates children that do not leave on their own: none outlives it. */
     @Test
     void deactivateLeavesNoChild() throws Exception {
-        ChildProcess child = spawn(service("s inet n n n - 4 probe"), 5, StressArgument.NONE);
+        int child = spawn(service("s inet n n n - 4 probe"), 5, StressArgument.NONE);
         spawner.deactivate();
         assertEquals(ExitStatus.killed(15), exits.poll(1, TimeUnit.SECONDS));
-        assertFalse(Files.exists(Path.of("/proc/" + child.pid())));
+        assertFalse(Files.exists(Path.of("/proc/" + child)));
         spawner = new PosixSpawner();
     }
 }

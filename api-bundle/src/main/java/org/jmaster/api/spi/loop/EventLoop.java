@@ -1,0 +1,61 @@
+package org.jmaster.api.spi.loop;
+
+import java.io.IOException;
+import org.jmaster.api.MasterSettings;
+import org.jmaster.api.ServiceDefinition;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The event loop that owns the master's I/O (Postfix's {@code events.c} with
+ * {@code master_listen.c} and {@code master_status.c}): it creates the listen endpoints and
+ * status channels, watches them while the master wants it to (the master never accepts), reads
+ * the status records, and runs timers and tasks, all on its one thread.
+ *
+ * <p>The channels it creates belong to the master: when this loop goes away, its successor is
+ * asked to {@link #watch} the same channels.
+ */
+@ProviderType
+public interface EventLoop {
+    /**
+     * Postfix's canonical endpoint name of a service, which with the type is its identity:
+     * {@code "25"} for {@code smtp inet}, {@code "[127.0.0.1]:10025"}, {@code "private/cleanup"}.
+     *
+     * @throws IllegalArgumentException naming the bad service name (unknown port name, bad host)
+     */
+    String endpointName(ServiceDefinition definition, MasterSettings settings);
+
+    /**
+     * Creates, binds and listens on the endpoints of a service (section 6.3), or takes back the
+     * sockets {@link #keep kept} for the same addresses; nothing is watched yet.
+     *
+     * @param backlog the listen backlog (R14)
+     * @throws IOException when an endpoint cannot be created; none is left open then
+     * @throws UnsupportedOperationException for a service type this loop cannot serve
+     */
+    ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException;
+
+    /**
+     * Keeps the listen sockets of a master that is going away (its bundle stopped or updated) for
+     * the next one: clients that connect meanwhile wait in the backlog instead of being reset or
+     * refused, and {@link #open} of the same addresses takes the sockets back. Sockets not taken
+     * back within the given time, or still kept when this loop stops, are closed.
+     */
+    void keep(ListenSockets sockets, long millis);
+
+    /** A new status channel: a connected AF_UNIX stream pair. */
+    StatusChannel openStatusChannel() throws IOException;
+
+    /**
+     * Watches a service's channels: its status channel for records at once, its listen sockets
+     * for readiness once {@link Watch#setListening enabled}. Loop thread only.
+     *
+     * @param events told, on the loop thread, what happens on these channels
+     */
+    Watch watch(ListenSockets sockets, StatusChannel status, LoopEvents events);
+
+    /** Runs the task on the loop thread after the delay; cancellable from the loop thread. */
+    Timer schedule(long delayMillis, Runnable task);
+
+    /** Runs the task on the loop thread, in submission order. Any thread. */
+    void execute(Runnable task);
+}

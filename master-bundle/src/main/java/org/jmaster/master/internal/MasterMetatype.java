@@ -1,0 +1,53 @@
+package org.jmaster.master.internal;
+
+import org.jmaster.api.MasterSettings;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The metatype of {@code org.jmaster.master}, for Karaf and the Felix web console; the defaults
+ * are MasterSettings', the one home of them.
+ */
+@ObjectClassDefinition(id = MasterSettings.PID, name = "jmaster master",
+        description = "Master-wide parameters, with Postfix's main.cf names where Postfix has one.")
+@interface MasterMetatype {
+    @AttributeDefinition(name = "queue_directory",
+            description = "Working directory of the children; unix and pass sockets live in its private/ and public/.")
+    String queue__directory() default MasterSettings.DEFAULT_QUEUE_DIRECTORY;
+
+    @AttributeDefinition(name = "config_directory", description = "Given to children as MAIL_CONFIG.")
+    String config__directory() default MasterSettings.DEFAULT_CONFIG_DIRECTORY;
+
+    @AttributeDefinition(name = "daemon_directory", description = "Where relative commands are found.")
+    String daemon__directory() default MasterSettings.DEFAULT_DAEMON_DIRECTORY;
+
+    @AttributeDefinition(name = "default_process_limit", description = "The process limit of services whose maxproc is -.")
+    int default__process__limit() default MasterSettings.DEFAULT_PROCESS_LIMIT;
+
+    @AttributeDefinition(name = "service_throttle_time",
+            description = "How long a service is throttled after a bad start-up (Postfix time: 60s, 1m).")
+    String service__throttle__time() default MasterSettings.DEFAULT_SERVICE_THROTTLE_TIME;
+
+    @AttributeDefinition(name = "import_environment",
+            description = "Environment names (or name=value) children receive, separated by spaces or commas.")
+    String import__environment() default MasterSettings.DEFAULT_IMPORT_ENVIRONMENT;
+
+    @AttributeDefinition(name = "inet_interfaces",
+            description = "Addresses of inet services without a host: all, loopback-only, or a list.")
+    String inet__interfaces() default MasterSettings.DEFAULT_INET_INTERFACES;
+
+    @AttributeDefinition(name = "inet_protocols", description = "all, ipv4, ipv6, or ipv4, ipv6.")
+    String inet__protocols() default MasterSettings.DEFAULT_INET_PROTOCOLS;
+
+    @AttributeDefinition(name = "stop_timeout",
+            description = "How long a cleanup waits after SIGTERM before SIGKILL (Postfix time).")
+    String stop__timeout() default MasterSettings.DEFAULT_STOP_TIMEOUT;
+
+    @AttributeDefinition(name = "master_cf", description = "Path of a master.cf file whose services to run; empty for none.",
+            required = false)
+    String master__cf() default "";
+
+    @AttributeDefinition(name = "master_service_disable",
+            description = "Disabled master.cf services: type or name/type patterns.", required = false)
+    String master__service__disable() default "";
+}
