@@ -158,6 +158,7 @@ final class Binding {
     private void startWatching() {
         for (ServiceEntry entry : supervisor.table.all()) {
             if (supervisor.handover.isRetiring()) {
+                policy.availListen(entry.state, supervisor.context); // the new policy's decision; nothing watched
                 continue; // their status channels are closed; only the timers of their cleanup run
             }
             entry.watch = loop.watch(entry.listenSockets, entry.statusChannel, entry.events);

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import org.jmaster.api.spi.loop.EventLoop;
 
 /**
  * NAME
@@ -57,15 +58,16 @@ final class Inbox {
     }
 
     void kick() {
-        var loop = supervisor.binding.loop();
+        EventLoop loop = supervisor.binding.loop();
         if (loop != null) {
-            loop.execute(this::drain);
+            loop.execute(() -> drain(loop));
         }
     }
 
-    private void drain() {
+    /** Runs what waits, on the thread of the loop bound now: a drain queued on a departed loop does nothing. */
+    private void drain(EventLoop loop) {
         synchronized (supervisor.lock) {
-            if (!supervisor.binding.beginRound()) {
+            if (supervisor.binding.loop() != loop || !supervisor.binding.beginRound()) {
                 return;
             }
             Runnable task;

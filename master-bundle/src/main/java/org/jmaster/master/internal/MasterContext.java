@@ -68,8 +68,11 @@ final class MasterContext implements PolicyContext {
         generation = next;
         Spawner spawner = supervisor.binding.spawner();
         ServiceEntry entry = supervisor.table.entryOf(service);
-        if (spawner == null || entry == null) {
+        if (spawner == null) {
             throw new SpawnException("fork: no spawner");
+        }
+        if (entry == null) {
+            throw new SpawnException("fork: service " + service + " is no longer configured");
         }
         SpawnRequest request = new SpawnRequest(service.definition(), service.path(), supervisor.settings(), next,
                 stress, entry.statusChannel.childFd(), entry.listenSockets.fds());

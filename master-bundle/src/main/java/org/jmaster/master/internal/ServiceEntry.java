@@ -23,7 +23,8 @@ final class ServiceEntry {
     final ServiceState state;
     /** The events the loop reports for this service, the same object for every loop. */
     final ServiceEvents events;
-    ListenSockets listenSockets;
+    /** Read by JMX threads too (the endpoints). */
+    volatile ListenSockets listenSockets;
     StatusChannel statusChannel;
     /** What the current loop watches of it, or null while no loop watches. */
     Watch watch;

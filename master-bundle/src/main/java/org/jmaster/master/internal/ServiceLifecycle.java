@@ -89,7 +89,7 @@ final class ServiceLifecycle {
                 done++;
             }
         } catch (IOException | RuntimeException e) {
-            undo(entry, done);
+            undo(entry, done + 1); // the failed step too: what it did before failing is undone (each undo may find nothing)
             notStarted(entry, e.getMessage());
             return null;
         }

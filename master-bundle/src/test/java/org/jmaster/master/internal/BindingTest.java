@@ -34,8 +34,51 @@ class BindingTest extends MasterFixture {
         assertTrue(smtp.state.isThrottled());
         loop.advance(1);
         assertFalse(smtp.state.isThrottled());
-        assertTrue(successor.calls.contains("timerExpired smtp " + TimerKind.THROTTLE));
-        assertFalse(policy.calls.contains("timerExpired smtp " + TimerKind.THROTTLE));
+        assertEquals(1, successor.calls.stream().filter(("timerExpired smtp " + TimerKind.THROTTLE)::equals).count());
+    }
+
+    /**
+     * A replaced loop: the timers are armed on the new one for the time left; the old loop's
+     * handles run nothing, even when its cancel comes too late to stop them.
+     */
+    @Test
+    void timersMoveToANewLoopForTheTimeLeft() throws Exception {
+        reload("smtp inet n - n - 4 smtpd");
+        ServiceEntry smtp = entry("smtp");
+        loop.lateCancels = true;
+        master.inbox.submit(() -> policy.throttleFor(smtp.state, 60_000, master.context));
+        loop.run();
+        loop.advance(20_000);
+        master.binding.unsetLoop(loop);
+        FakeLoop next = new FakeLoop(clock);
+        master.binding.setLoop(next);
+        next.run();
+        assertEquals(List.of(40_000L), next.scheduled, "the time left");
+        loop.advance(40_000); // the old loop runs its handle anyway
+        assertTrue(smtp.state.isThrottled(), "a handle of the old loop runs nothing");
+        next.advance(0);
+        assertFalse(smtp.state.isThrottled(), "the new loop's timer was due as well");
+        assertEquals(1, policy.calls.stream().filter(("timerExpired smtp " + TimerKind.THROTTLE)::equals).count());
+    }
+
+    /**
+     * A cleanup's stop_timeout is a deadline: a policy replaced in the middle of it does not
+     * restart the count (the policy used to re-arm the whole stop_timeout when it took over).
+     */
+    @Test
+    void aCleanupKeepsItsDeadlineAcrossAPolicySwap() throws Exception {
+        reload("smtp inet n - n - 4 smtpd");
+        int pid = connect("smtp");
+        master.inbox.submit(() -> master.lifecycle.cleanup(entry("smtp"), () -> { }));
+        loop.run();
+        loop.advance(3_000);
+        master.binding.unsetPolicy(policy);
+        master.binding.setPolicy(new FakePolicy());
+        loop.run();
+        loop.advance(1_999);
+        assertEquals(List.of(pid + " 15"), spawner.signals);
+        loop.advance(1);
+        assertEquals(List.of(pid + " 15", pid + " 9"), spawner.signals, "SIGKILL 5 s after SIGTERM, not 8");
     }
 
     /** A new loop watches the same channels, with the listen decision the policy had made. */
@@ -81,11 +124,14 @@ class BindingTest extends MasterFixture {
     @Test
     void withoutAPolicyTasksWait() throws Exception {
         master.binding.unsetPolicy(policy);
-        reload("smtp inet n - n - 4 smtpd");
-        assertTrue(entry("smtp") == null, "not yet");
+        put("org.jmaster.service~a", "127.0.0.1:10025 inet n - n - 4 cmd");
+        remove("org.jmaster.service~a");
+        put("org.jmaster.service~b", "127.0.0.1:10026 inet n - n - 4 cmd");
+        assertTrue(entry("127.0.0.1:10026") == null, "not yet");
         master.binding.setPolicy(policy);
         loop.run();
-        assertTrue(entry("smtp") != null);
-        assertEquals(List.of("added smtp"), observed);
+        assertTrue(entry("127.0.0.1:10025") == null, "added, then removed");
+        assertTrue(entry("127.0.0.1:10026") != null);
+        assertEquals(List.of("added 127.0.0.1:10025", "removed 127.0.0.1:10025", "added 127.0.0.1:10026"), observed);
     }
 }

@@ -36,6 +36,12 @@ final class FakeLoop implements EventLoop {
     String busy;
     /** Status channels cannot be made. */
     boolean noStatusChannels;
+    /** watch() fails. */
+    boolean brokenWatch;
+    /** Timers ignore cancel(), as a loop may run a timer cancelled from another thread too late. */
+    boolean lateCancels;
+    /** The delays of every schedule(), in order. */
+    final List<Long> scheduled = new ArrayList<>();
 
     FakeLoop(FakeClock clock) {
         this.clock = clock;
@@ -68,7 +74,8 @@ final class FakeLoop implements EventLoop {
         @Override
         public void cancel() {
             if (!cancelled) {
-                calls.add("cancel " + sockets.addresses());
+                calls.add("cancel " + sockets.addresses() + (status.masterEnd().isOpen() ? " (status open)" : "")
+                        + (sockets.channels().get(0).isOpen() ? " (listen open)" : ""));
             }
             cancelled = true;
         }
@@ -86,7 +93,7 @@ final class FakeLoop implements EventLoop {
 
         @Override
         public void cancel() {
-            cancelled = true;
+            cancelled = !lateCancels;
         }
     }
 
@@ -118,6 +125,7 @@ final class FakeLoop implements EventLoop {
 
     @Override
     public StatusChannel openStatusChannel() throws IOException {
+        calls.add("status channel");
         if (noStatusChannels) {
             throw new IOException("socketpair: Too many open files");
         }
@@ -127,6 +135,9 @@ final class FakeLoop implements EventLoop {
     @Override
     public Watch watch(ListenSockets sockets, StatusChannel status, LoopEvents events) {
         calls.add("watch " + sockets.addresses());
+        if (brokenWatch) {
+            throw new IllegalStateException("cannot watch " + sockets.addresses());
+        }
         FakeWatch watch = new FakeWatch(sockets, status, events);
         watches.add(watch);
         return watch;
@@ -134,6 +145,7 @@ final class FakeLoop implements EventLoop {
 
     @Override
     public Timer schedule(long delayMillis, Runnable task) {
+        scheduled.add(delayMillis);
         FakeTimer timer = new FakeTimer(clock.now + delayMillis, task);
         timers.add(timer);
         return timer;

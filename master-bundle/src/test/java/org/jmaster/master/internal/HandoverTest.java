@@ -56,11 +56,15 @@ class HandoverTest extends MasterFixture {
         assertTrue(smtp.channels().get(0).isOpen(), "open, for the next master");
     }
 
-    /** Without a loop to keep them, the sockets are closed: nothing would watch them. */
+    /** Handed over without a loop to keep them, the sockets are closed: nothing would take them. */
     @Test
     void withoutALoopTheSocketsAreClosed() throws Exception {
         reload("smtp inet n - n - 4 smtpd");
         ListenSockets smtp = entry("smtp").listenSockets;
+        master.inbox.submit(master.handover::retireAll);
+        master.inbox.submit(master.entries::removeAll);
+        loop.run();
+        assertTrue(smtp.channels().get(0).isOpen(), "set aside for the next master");
         master.binding.unsetLoop(loop);
         synchronized (master.lock) {
             master.binding.close();

@@ -69,11 +69,13 @@ abstract class MasterFixture {
             @Override
             public void added(ServiceEntry entry) {
                 observed.add("added " + entry.state.name());
+                loop.calls.add("MBean added");
             }
 
             @Override
             public void removed(ServiceEntry entry) {
                 observed.add("removed " + entry.state.name());
+                loop.calls.add("MBean removed" + (master.table.isCurrent(entry.state) ? " (in the table)" : ""));
             }
 
             @Override
@@ -130,10 +132,14 @@ abstract class MasterFixture {
         }
     }
 
-    /** A client waits on the service: the loop reports its listen socket readable. */
+    /** A client waits on the service: the loop reports its listen socket readable, if the master listens. */
     int connect(String name) {
         ServiceEntry entry = entry(name);
         int before = spawner.requests.size();
+        FakeLoop.FakeWatch watch = loop.watchOf(entry.endpoints().get(0));
+        if (watch == null || !watch.listening) {
+            throw new AssertionError("nobody listens on " + name);
+        }
         entry.events.listenReady();
         loop.run();
         if (spawner.requests.size() == before) {

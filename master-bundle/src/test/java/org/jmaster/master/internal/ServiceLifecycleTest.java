@@ -22,16 +22,17 @@ class ServiceLifecycleTest extends MasterFixture {
                 "MBean", "wakeup"), master.lifecycle.stepNames());
         reload("pickup unix n - n 60 1 pickup");
         ServiceEntry pickup = entry("pickup");
-        assertEquals(List.of("open pickup", "watch [public/pickup]"), loop.calls);
+        assertEquals(List.of("open pickup", "status channel", "watch [public/pickup]", "MBean added"), loop.calls);
         assertTrue(policy.calls.contains("availListen pickup"));
-        assertEquals(List.of("added pickup"), observed);
         assertTrue(master.timers.isArmed(pickup.state, "wakeup"), "the wakeup is armed");
         StatusChannel status = pickup.statusChannel;
         ListenSockets sockets = pickup.listenSockets;
+        loop.calls.clear();
 
         reload();
 
-        assertEquals(List.of("open pickup", "watch [public/pickup]", "cancel [public/pickup]"), loop.calls);
+        assertEquals(List.of("MBean removed (in the table)", "cancel [public/pickup] (status open) (listen open)"),
+                loop.calls, "the MBean goes while the service is whole; the watch before the channels close");
         assertEquals(List.of("added pickup", "removed pickup"), observed);
         assertFalse(master.timers.isArmed(pickup.state, "wakeup"));
         assertFalse(status.masterEnd().isOpen());
@@ -60,7 +61,34 @@ class ServiceLifecycleTest extends MasterFixture {
         assertEquals(1, logged(masterCf + ": line 2: service 127.0.0.1:10025(127.0.0.1:10025): bind 127.0.0.1:10025:"
                 + " Address already in use -- service not started"));
         assertTrue(entry("pickup") != null, "the other services start");
-        assertEquals(List.of("open 127.0.0.1:10025", "open pickup", "watch [public/pickup]"), loop.calls);
+        assertEquals(List.of("open 127.0.0.1:10025", "open pickup", "status channel", "watch [public/pickup]",
+                "MBean added"), loop.calls);
+    }
+
+    /** A step that fails after opening its channels undoes itself too: nothing is left watched or open. */
+    @Test
+    void aFailedWatchLeavesNothingOpen() throws Exception {
+        loop.brokenWatch = true;
+        reload("smtp inet n - n - 4 smtpd");
+        assertNull(entry("smtp"));
+        assertFalse(loop.opened.get(0).channels().get(0).isOpen());
+        assertEquals(List.of(), observed);
+        assertEquals(1, logged("service smtp(25): cannot watch [25] -- service not started"));
+    }
+
+    /** A cleanup that outlasts stop_timeout gets SIGKILL from the policy's timer; the removal then ends. */
+    @Test
+    void removalEscalatesAtStopTimeoutAndEnds() throws Exception {
+        reload("smtp inet n - n - 4 smtpd");
+        int pid = connect("smtp");
+        reload();
+        loop.advance(4_999);
+        assertEquals(List.of(pid + " 15"), spawner.signals);
+        loop.advance(1);
+        assertEquals(List.of(pid + " 15", pid + " 9"), spawner.signals);
+        spawner.exit(pid, ExitStatus.killed(9));
+        loop.run();
+        assertNull(entry("smtp"));
     }
 
     /**
@@ -103,16 +131,18 @@ class ServiceLifecycleTest extends MasterFixture {
         assertTrue(empty.get(), "nothing to clean up: done at once");
     }
 
-    /** A restart gives the service a new status channel and starts its wakeup again. */
+    /** A restart gives the service a new status channel and starts its wakeup again, from now. */
     @Test
     void restartReplacesTheStatusChannel() throws Exception {
         reload("pickup unix n - n 60 1 pickup");
         ServiceEntry pickup = entry("pickup");
         StatusChannel old = pickup.statusChannel;
+        loop.advance(30_000);
+        loop.scheduled.clear();
         master.inbox.submit(() -> master.lifecycle.restart(pickup));
         loop.run();
         assertFalse(old.masterEnd().isOpen());
         assertEquals(pickup.statusChannel, loop.watchOf("public/pickup").status);
-        assertTrue(master.timers.isArmed(pickup.state, "wakeup"));
+        assertEquals(List.of(60_000L), loop.scheduled, "the next wakeup is a whole period after the restart");
     }
 }

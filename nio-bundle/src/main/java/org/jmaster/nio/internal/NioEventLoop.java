@@ -235,17 +235,19 @@ public final class NioEventLoop implements EventLoop {
                 return;
             }
             if (listenKeys.isEmpty()) {
+                List<SelectionKey> keys = new ArrayList<>();
                 for (SelectableChannel listen : sockets.channels()) {
-                    listenKeys.add(loop.register(listen, listening ? SelectionKey.OP_ACCEPT : 0,
-                            key -> events.listenReady()));
+                    keys.add(loop.register(listen, listening ? SelectionKey.OP_ACCEPT : 0, key -> events.listenReady()));
                 }
+                listenKeys.addAll(keys); // only once all are registered: a retry registers them all again
             }
             if (status != channel) {
+                SelectionKey key = loop.register(channel.masterEnd(), SelectionKey.OP_READ, this::readStatus);
                 if (statusKey != null) {
                     statusKey.cancel();
                 }
                 status = channel;
-                statusKey = loop.register(channel.masterEnd(), SelectionKey.OP_READ, this::readStatus);
+                statusKey = key;
             }
         }
 

@@ -47,7 +47,7 @@ final class SelectorLoop {
         final long due;
         final long sequence = timerSequence.getAndIncrement();
         final Runnable task;
-        boolean cancelled;
+        volatile boolean cancelled;
 
         LoopTimer(long due, Runnable task) {
             this.due = due;

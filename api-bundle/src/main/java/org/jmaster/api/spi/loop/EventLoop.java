@@ -53,7 +53,7 @@ public interface EventLoop {
      */
     Watch watch(ListenSockets sockets, StatusChannel status, LoopEvents events);
 
-    /** Runs the task on the loop thread after the delay; cancellable from the loop thread. */
+    /** Runs the task on the loop thread after the delay; cancellable from any thread. */
     Timer schedule(long delayMillis, Runnable task);
 
     /** Runs the task on the loop thread, in submission order. Any thread. */
