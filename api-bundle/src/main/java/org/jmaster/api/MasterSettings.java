@@ -41,6 +41,10 @@ public final class MasterSettings {
     public static final String DEFAULT_INET_PROTOCOLS = "all";
     /** jmaster's {@code stop_timeout}. */
     public static final String DEFAULT_STOP_TIMEOUT = "5s";
+    /** {@code mail_owner}. */
+    public static final String DEFAULT_MAIL_OWNER = "postfix";
+    /** {@code setgid_group}. */
+    public static final String DEFAULT_SETGID_GROUP = "postdrop";
 
     private final Path queueDirectory;
     private final String configDirectory;
@@ -53,6 +57,8 @@ public final class MasterSettings {
     private final Duration stopTimeout;
     private final String masterCf;
     private final List<String> masterServiceDisable;
+    private final String mailOwner;
+    private final String setgidGroup;
     /** The parameters as configured, for messages and for keeping one across a reload. */
     private final Map<String, String> values = new TreeMap<>();
 
@@ -77,6 +83,8 @@ public final class MasterSettings {
         stopTimeout = time("stop_timeout", DEFAULT_STOP_TIMEOUT, 0);
         masterCf = string("master_cf", "");
         masterServiceDisable = list("master_service_disable", "");
+        mailOwner = string("mail_owner", DEFAULT_MAIL_OWNER);
+        setgidGroup = string("setgid_group", DEFAULT_SETGID_GROUP);
     }
 
     /** Every parameter at its default. */
@@ -188,6 +196,16 @@ public final class MasterSettings {
         return masterServiceDisable;
     }
 
+    /** {@code mail_owner}: who owns the queue's private/ and public/, and their sockets; who -u children become. */
+    public String mailOwner() {
+        return mailOwner;
+    }
+
+    /** {@code setgid_group}: the group of public/, which postdrop and postqueue run as. */
+    public String setgidGroup() {
+        return setgidGroup;
+    }
+
     /** A parameter as configured (absent: null). */
     public String value(String key) {
         return values.get(key);
@@ -216,12 +234,14 @@ public final class MasterSettings {
                 && defaultProcessLimit == s.defaultProcessLimit && serviceThrottleTime.equals(s.serviceThrottleTime)
                 && importEnvironment.equals(s.importEnvironment) && inetInterfaces.equals(s.inetInterfaces)
                 && inetProtocols.equals(s.inetProtocols) && stopTimeout.equals(s.stopTimeout)
-                && masterCf.equals(s.masterCf) && masterServiceDisable.equals(s.masterServiceDisable);
+                && masterCf.equals(s.masterCf) && masterServiceDisable.equals(s.masterServiceDisable)
+                && mailOwner.equals(s.mailOwner) && setgidGroup.equals(s.setgidGroup);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(queueDirectory, configDirectory, daemonDirectory, defaultProcessLimit, serviceThrottleTime,
-                importEnvironment, inetInterfaces, inetProtocols, stopTimeout, masterCf, masterServiceDisable);
+                importEnvironment, inetInterfaces, inetProtocols, stopTimeout, masterCf, masterServiceDisable, mailOwner,
+                setgidGroup);
     }
 }

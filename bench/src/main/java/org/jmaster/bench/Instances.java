@@ -128,7 +128,8 @@ final class Instances {
                 Thread.sleep(100);
             }
             jmx = JMXConnectorFactory.connect(new JMXServiceURL(
-                    "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"), Map.of());
+                    "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi"),
+                    Map.of(JMXConnector.CREDENTIALS, operator(home.resolve("etc/jmxremote.password"))));
         } catch (Exception e) {
             run(home.resolve("bin/jmaster").toString(), "stop"); // no container outlives a failed start
             waitGone(pid);
@@ -157,6 +158,17 @@ final class Instances {
                 waitGone(pid);
             }
         };
+    }
+
+    /** The operator's credentials from the password file jmaster made at its first start (reload needs no more). */
+    private static String[] operator(Path passwords) throws IOException {
+        for (String line : Files.readAllLines(passwords)) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length == 2 && fields[0].equals("operator")) {
+                return fields;
+            }
+        }
+        throw new IOException(passwords + " has no operator");
     }
 
     private static long count(Path log, String text) throws IOException {

@@ -2,9 +2,11 @@ package org.jmaster.child;
 
 import java.io.IOException;
 import org.jmaster.child.internal.Arguments;
+import org.jmaster.child.internal.Privileges;
 import org.jmaster.child.internal.ServerLoop;
 
 /**
+ * <pre>
  * NAME
  *     SingleServer - one client at a time, the Java counterpart of Postfix's single_server
  * SYNOPSIS
@@ -25,14 +27,17 @@ import org.jmaster.child.internal.ServerLoop;
  *     -Xrs HotSpot opens its attach socket at start-up: add -XX:+DisableAttachMechanism, so that the
  *     child holds no descriptor but the master's and its clients'.
  *
- *     The runtime does not change user or root directory: -u and -c are accepted and ignored.
- *     It takes no accept lock: idle children race for a connection and the losers go back to
- *     waiting.
+ *     -c chroots to the queue directory and -u makes the child mail_owner (initgroups, setgid,
+ *     setuid, checked with getresuid), as a Postfix daemon does; a service whose children must
+ *     keep root says unpriv = n. The runtime takes no accept lock: idle children race for a
+ *     connection and the losers go back to waiting.
  * DIAGNOSTICS
- *     A start-up error (a missing descriptor, a bad option, a bad GENERATION) is printed on
+ *     A start-up error (a missing descriptor, a bad option, a bad GENERATION, a chroot or
+ *     privilege change that fails: "setgid(107): Operation not permitted") is printed on
  *     standard error and {@link #run} exits 1 after a second, without a status record, as a
  *     Postfix daemon does: the master counts it as a bad start-up. A handler that throws ends
  *     that client's connection, not the process.
+ * </pre>
  */
 public final class SingleServer {
     private final Arguments arguments;
@@ -67,7 +72,9 @@ public final class SingleServer {
      * @throws IOException when the master's descriptors are missing
      */
     public int serve(RequestHandler handler) throws IOException {
-        return new ServerLoop(arguments, handler).run();
+        ServerLoop loop = new ServerLoop(arguments, handler);
+        Privileges.drop(arguments, System.getenv("MAIL_CONFIG"));
+        return loop.run();
     }
 
     /**

@@ -45,6 +45,8 @@ final class Container implements AutoCloseable {
     private JMXConnector connector;
 
     Container(Path parent) throws IOException {
+        // as /var/spool/postfix's parents: root's, and reachable by mail_owner, who makes the queue's sockets
+        Files.setPosixFilePermissions(parent, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         home = parent.resolve("jmaster");
         copy(Path.of(System.getProperty("jmaster.distribution")), home);
         jmxPort = freePort();
@@ -75,6 +77,15 @@ final class Container implements AutoCloseable {
             lines.add(key + " = " + value);
         }
         Files.write(cfg, lines);
+    }
+
+    /** A new jar put where updateBundle takes jars from (bundle/), as an operator puts it; its file: URL. */
+    String inBundleDirectory(String jar) throws IOException {
+        Path source = Path.of(jar);
+        Path target = home.resolve("bundle").resolve(source.getFileName().toString().replace(".jar", "-new.jar"));
+        Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        return target.toUri().toString();
     }
 
     /** A launcher in libexec: a shell script, made executable. */
@@ -169,12 +180,23 @@ final class Container implements AutoCloseable {
         return pid;
     }
 
-    /** A JMX connection without credentials. */
+    /** A JMX connection as admin, with the password jmaster made at its first start. */
     MBeanServerConnection jmx() throws Exception {
         if (connector == null) {
-            connector = connect(null);
+            connector = connect(credentials("admin"));
         }
         return connector.getMBeanServerConnection();
+    }
+
+    /** A user and its password from etc/jmxremote.password (made at the first start). */
+    String[] credentials(String user) throws IOException {
+        for (String line : Files.readAllLines(home.resolve("etc/jmxremote.password"))) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length == 2 && fields[0].equals(user)) {
+                return fields;
+            }
+        }
+        throw new IOException("no " + user + " in " + home.resolve("etc/jmxremote.password"));
     }
 
     JMXConnector connect(String[] credentials) throws IOException {

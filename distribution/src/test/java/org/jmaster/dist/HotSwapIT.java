@@ -46,10 +46,12 @@ class HotSwapIT {
                 await("traffic", 30_000, () -> clients.served() > 20);
                 for (String bundle : BUNDLES) {
                     long before = clients.served();
-                    String result = (String) jmx.invoke(master, "updateBundle", new Object[] {bundle, rebuilt(bundle)},
+                    String location = c.inBundleDirectory(System.getProperty("jmaster.rebuilt." + bundle));
+                    String result = (String) jmx.invoke(master, "updateBundle", new Object[] {bundle, location},
                             new String[] {String.class.getName(), String.class.getName()});
-                    assertTrue(result.startsWith(bundle + " 0.1.0.SNAPSHOT updated from " + rebuilt(bundle)
-                            + ", state ACTIVE"), result);
+                    assertTrue(result.startsWith(bundle + " 0.1.0.SNAPSHOT updated from " + Path.of(java.net.URI.create(
+                            location)) + " (SHA-256 "), result);
+                    assertTrue(result.contains("), state ACTIVE"), result);
                     jmx.invoke(master, "refreshBundles", null, null);
                     await("served after swapping " + bundle, 30_000, () -> clients.served() > before + 20);
                     assertEquals(List.of(), clients.failures(), "after swapping " + bundle);

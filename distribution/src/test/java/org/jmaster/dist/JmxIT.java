@@ -182,11 +182,18 @@ class JmxIT {
 
             MBeanException bad = assertThrows(MBeanException.class,
                     () -> jmx.invoke(s, "throttle", new Object[] {0}, new String[] {"int"}));
-            assertTrue(bad.getMessage().contains("seconds must be 1 or more, not 0"), bad.getMessage());
+            assertTrue(bad.getMessage().contains("seconds must be from 1 to 86400 (a day), not 0"), bad.getMessage());
+            MBeanException year = assertThrows(MBeanException.class,
+                    () -> jmx.invoke(s, "throttle", new Object[] {86_401}, new String[] {"int"}));
+            assertTrue(year.getMessage().contains("not 86401"), year.getMessage());
             MBeanException negative = assertThrows(MBeanException.class,
                     () -> jmx.setAttribute(s, new Attribute("ProcessLimit", -1)));
-            assertTrue(String.valueOf(negative.getMessage()).contains("ProcessLimit must be 0 (unlimited) or more"),
+            assertTrue(String.valueOf(negative.getMessage()).contains("ProcessLimit must be 1 or more, not -1"),
                     String.valueOf(negative.getMessage()));
+            MBeanException unlimited = assertThrows(MBeanException.class,
+                    () -> jmx.setAttribute(s, new Attribute("ProcessLimit", 0)));
+            assertTrue(String.valueOf(unlimited.getMessage()).contains("ProcessLimit must be 1 or more, not 0"),
+                    String.valueOf(unlimited.getMessage()));
         }
     }
 
@@ -254,7 +261,9 @@ class JmxIT {
             c.start("127.0.0.1:" + port);
             assertEquals("t", echo(port, "t"));
             String bean = "org.jmaster:type=Service,name=\"127.0.0.1:" + port + "/inet\"";
-            String script = String.join("\n", "open 127.0.0.1:" + c.jmxPort, "beans -d org.jmaster",
+            String[] admin = c.credentials("admin");
+            String script = String.join("\n", "open 127.0.0.1:" + c.jmxPort + " -u " + admin[0] + " -p " + admin[1],
+                    "beans -d org.jmaster",
                     "get -b " + bean + " TotalProcesses RequestsCompleted", "run -b " + bean + " throttle 30",
                     "get -b " + bean + " Throttled", "run -b " + bean + " unthrottle", "get -b " + bean + " Throttled",
                     "run -b " + bean + " restart", "get -b org.jmaster:type=Master Services", "close", "");

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The jmaster feature in a stock Apache Karaf 4.4.10, offline, driven as an administrator drives
  * it: feature:repo-add and feature:install through bin/client, a service configured with
  * config:edit, an echo through a real child, and the service MBean read through Karaf's JMX
- * connector with Karaf's credentials, its ACL refusing a viewer's throttle.
+ * connector with Karaf's credentials, its ACL refusing a viewer's throttle, and Karaf's config and
+ * bundle ACLs refusing a manager what would change the commands jmaster runs.
  */
 class KarafIT {
     @TempDir
@@ -103,6 +104,7 @@ class KarafIT {
                         () -> jmx.invoke(service, "cleanup", null, null));
                 assertTrue(refused.getMessage().contains("Insufficient roles"), refused.getMessage());
             }
+            managerCannotChangeWhatRuns(url, service, karaf, ssh);
         } finally {
             run(karaf, "bin/stop");
             await("Karaf stops", 60_000, () -> karafPid(karaf).isEmpty());
@@ -110,6 +112,41 @@ class KarafIT {
         for (long child : children) {
             assertTrue(ProcessHandle.of(child).isEmpty(), "child " + child + " left behind");
         }
+    }
+
+    /**
+     * A manager may throttle, but may not change what runs as Karaf's user: neither a service's
+     * command (Karaf's config MBean and config shell), nor a jmaster bundle (the bundle MBean).
+     */
+    private static void managerCannotChangeWhatRuns(JMXServiceURL url, ObjectName service, Path karaf, int ssh)
+            throws Exception {
+        ObjectName config = new ObjectName("org.apache.karaf:type=config,name=root");
+        ObjectName bundles = new ObjectName("org.apache.karaf:type=bundle,name=root");
+        try (JMXConnector manager = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS,
+                new String[] {"boss", "boss"}))) {
+            MBeanServerConnection jmx = manager.getMBeanServerConnection();
+            jmx.invoke(service, "unthrottle", null, null);
+            @SuppressWarnings("unchecked")
+            List<String> pids = (List<String>) jmx.getAttribute(config, "Configs");
+            String pid = pids.stream().filter(p -> p.startsWith("org.jmaster.service")).findFirst().orElseThrow();
+            String[] signature = {String.class.getName(), String.class.getName(), String.class.getName()};
+            SecurityException command = assertThrows(SecurityException.class,
+                    () -> jmx.invoke(config, "setProperty", new Object[] {pid, "command", "/bin/sh"}, signature));
+            assertTrue(command.getMessage().contains("Insufficient roles"), command.getMessage());
+            SecurityException master = assertThrows(SecurityException.class, () -> jmx.invoke(config, "setProperty",
+                    new Object[] {"org.jmaster.master", "daemon_directory", "/evil"}, signature));
+            assertTrue(master.getMessage().contains("Insufficient roles"), master.getMessage());
+            SecurityException update = assertThrows(SecurityException.class, () -> jmx.invoke(bundles, "update",
+                    new Object[] {"org.jmaster.master"}, new String[] {String.class.getName()}));
+            assertTrue(update.getMessage().contains("Insufficient roles"), update.getMessage());
+        }
+        String shell = client(karaf, ssh, "boss", false, "config:edit org.jmaster.master",
+                "config:property-set daemon_directory /evil", "config:update");
+        assertTrue(shell.contains("Insufficient credentials") || shell.contains("Command not found")
+                || shell.contains("not permitted") || shell.contains("Error executing command"), shell);
+        String after = client(karaf, ssh, "config:property-list -p org.jmaster.master");
+        assertTrue(!after.contains("/evil") && after.contains("daemon_directory"), "the manager's edit took no effect: "
+                + after);
     }
 
     /** Offline: the local Maven repository, and one holding this build's bundles; free ports; users. */
@@ -145,7 +182,7 @@ class KarafIT {
         Path users = karaf.resolve("etc/users.properties");
         replace(users, "#karaf = karaf,_g_:admingroup", "karaf = karaf,_g_:admingroup");
         replace(users, "#_g_\\:admingroup", "_g_\\:admingroup");
-        Files.writeString(users, Files.readString(users) + "watcher = watcher,viewer\n");
+        Files.writeString(users, Files.readString(users) + "watcher = watcher,viewer\nboss = boss,manager,viewer,ssh\n");
     }
 
     private static void replace(Path file, String from, String to) throws IOException {
@@ -160,15 +197,21 @@ class KarafIT {
      * that installing scr triggers restarts Karaf's shell bundles and ends the session.)
      */
     private static String client(Path karaf, int ssh, String... commands) throws Exception {
+        return client(karaf, ssh, "karaf", true, commands);
+    }
+
+    /** The same, as this user (whose password is its name); checkErrors: every command must succeed. */
+    private static String client(Path karaf, int ssh, String user, boolean checkErrors, String... commands)
+            throws Exception {
         ProcessBuilder builder = new ProcessBuilder(karaf.resolve("bin/client").toString(), "-a", Integer.toString(ssh),
-                "-u", "karaf", "-p", "karaf", "-r", "60", "-d", "1", "-b").redirectErrorStream(true);
+                "-u", user, "-p", user, "-r", "60", "-d", "1", "-b").redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();
         client.getOutputStream().write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
         client.getOutputStream().close();
         String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(client.waitFor(180, TimeUnit.SECONDS), out);
-        assertTrue(!out.contains("Error executing command"), out);
+        assertTrue(!checkErrors || !out.contains("Error executing command"), out);
         return out;
     }
 

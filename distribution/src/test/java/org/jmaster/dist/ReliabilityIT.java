@@ -548,7 +548,7 @@ class ReliabilityIT {
                     c.jmx().invoke(name("org.jmaster:type=Master"), "reload", null, null);
                 } else if (round == 2) {
                     c.jmx().invoke(name("org.jmaster:type=Master"), "updateBundle", new Object[] {"org.jmaster.spawner",
-                        "file:" + System.getProperty("jmaster.rebuilt.org.jmaster.spawner")},
+                        c.inBundleDirectory(System.getProperty("jmaster.rebuilt.org.jmaster.spawner"))},
                             new String[] {String.class.getName(), String.class.getName()});
                 }
                 c.jmx().invoke(sleepers, "cleanup", null, null); // a sleeper does not read fd 5: it must be told

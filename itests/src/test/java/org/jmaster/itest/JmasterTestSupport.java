@@ -98,6 +98,8 @@ public abstract class JmasterTestSupport {
         jmasterLogger.setLevel(java.util.logging.Level.INFO);
         jmasterLogger.addHandler(logs);
         dir = Files.createTempDirectory("jmaster-it-");
+        // a queue directory mail_owner can reach, as /var/spool/postfix (the master makes sockets as mail_owner)
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         queue = Files.createDirectories(dir.resolve("queue"));
         daemons = Files.createDirectories(dir.resolve("libexec"));
         launcher("echo", ECHO_MAIN);

@@ -59,6 +59,17 @@ final class ProcFs {
         return false;
     }
 
+    /** The uid of a user, by name, from /etc/passwd. */
+    static String uidOf(String user) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+            String[] fields = line.split(":");
+            if (fields.length > 2 && fields[0].equals(user)) {
+                return fields[2];
+            }
+        }
+        throw new IOException("no user " + user + " in /etc/passwd");
+    }
+
     /** The real uid of a process. */
     static String uid(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

@@ -25,7 +25,8 @@ public interface MasterMXBean {
     String updateBundle(
             @Description("The bundle: org.jmaster.policy, org.jmaster.nio, org.jmaster.spawner or org.jmaster.child")
             String bundle,
-            @Description("Where the new jar is, as a URL: file:/path/to/policy-bundle.jar") String location)
+            @Description("Where the new jar is: a file: URL of a jar in the distribution's bundle/ directory, which"
+                    + " only jmaster's user may write: file:/opt/jmaster/bundle/policy-bundle.jar") String location)
             throws MBeanException;
 
     @Description("Refreshes the bundles that still have old revisions after updates; returns when done.")

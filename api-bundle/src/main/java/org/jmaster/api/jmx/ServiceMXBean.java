@@ -45,8 +45,8 @@ public interface ServiceMXBean {
     @Description("The command and its arguments as configured, without the flags the master adds.")
     String[] getCommand();
 
-    @Description("The process limit, 0 for unlimited. Writing it resizes the service at once; the next"
-            + " reload puts the configured value back.")
+    @Description("The process limit, 0 for unlimited. Writing it (1 or more; not for a service configured with"
+            + " maxproc 0 or 1) resizes the service at once; the next reload puts the configured value back.")
     int getProcessLimit();
 
     /** Resizes the process limit at once; the next reload puts the configured value back (described on the getter). */
@@ -93,7 +93,7 @@ public interface ServiceMXBean {
     void throttle() throws MBeanException;
 
     @Description("Suspends process creation for the given time; clients wait in the listen queue.")
-    void throttle(@Description("How long, in seconds (1 or more).") int seconds) throws MBeanException;
+    void throttle(@Description("How long, in seconds (1 to 86400, a day).") int seconds) throws MBeanException;
 
     @Description("Resumes process creation now.")
     void unthrottle() throws MBeanException;

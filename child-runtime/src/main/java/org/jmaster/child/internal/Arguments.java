@@ -30,6 +30,10 @@ public final class Arguments {
     public long generation;
     /** -o stress=yes was given. */
     public boolean stress;
+    /** -u: run as mail_owner, not as the master's user. */
+    public boolean unprivileged;
+    /** -c: chroot to the queue directory (the working directory the master gave). */
+    public boolean chroot;
     /** Every -o name=value, for the program. */
     public final Map<String, String> parameters = new HashMap<>();
 
@@ -75,8 +79,14 @@ public final class Arguments {
                 case 'o':
                     a.parameter(value);
                     break;
+                case 'u':
+                    a.unprivileged = true;
+                    break;
+                case 'c':
+                    a.chroot = true;
+                    break;
                 default:
-                    break; // -c -d -D -l -r -S -u -v -V -z: nothing for a Java child to do
+                    break; // -d -D -l -r -S -v -V -z: nothing for a Java child to do
             }
         }
         if (a.transport == null) {

@@ -5,7 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-/** The libc calls a child needs: poll, accept4, read, write, close, getpid. */
+/** The libc calls a child needs: poll, accept4, read, write, close, getpid; and to drop root's privileges. */
 interface Posix extends Library {
     Posix INSTANCE = Native.load("c", Posix.class);
 
@@ -30,4 +30,24 @@ interface Posix extends Library {
     int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     int getpid();
+
+    // These report failure by their result (errno may be set on success, by NSS lookups): see
+    // Native.getLastError(), which JNA keeps for interfaces loaded with it.
+    int chroot(String path);
+
+    int chdir(String path);
+
+    Pointer getpwnam(String name);
+
+    int initgroups(String user, int group);
+
+    int setgid(int gid);
+
+    int setuid(int uid);
+
+    int getresuid(int[] real, int[] effective, int[] saved);
+
+    int getresgid(int[] real, int[] effective, int[] saved);
+
+    String strerror(int errno);
 }

@@ -1,7 +1,8 @@
 package org.jmaster.master.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.net.URL;
+import java.nio.file.Path;
 import java.util.Date;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import javax.management.MBeanException;
 import org.jmaster.api.Master;
 import org.jmaster.api.jmx.MasterMXBean;
+import org.jmaster.api.postfix.TrustCheck;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
@@ -21,7 +23,9 @@ import org.osgi.framework.wiring.FrameworkWiring;
  *     The service list, the generation counter, the version, reload, and the hot swap of the
  *     bundles whose state the master keeps (policy, nio, spawner) or that hold none (the child
  *     runtime). The master and api bundles cannot be swapped from here: the master holds the
- *     services, and updating it from its own MBean would stop the caller.
+ *     services, and updating it from its own MBean would stop the caller. A new jar is taken
+ *     only from the bundle directory and only when root (the JVM's user) alone could have put it
+ *     there (TrustedJar); its SHA-256 is logged.
  */
 final class MasterControl implements MasterMXBean {
     private static final Set<String> SWAPPABLE = Set.of("org.jmaster.policy", "org.jmaster.nio", "org.jmaster.spawner",
@@ -65,14 +69,32 @@ final class MasterControl implements MasterMXBean {
         if (bundle == null) {
             throw new MBeanException(null, "no bundle " + name + " is installed");
         }
-        try (InputStream jar = new URL(location).openStream()) {
-            bundle.update(jar);
+        TrustedJar jar;
+        try {
+            jar = TrustedJar.read(location, bundleDirectory(), name, TrustCheck.effectiveUid());
+        } catch (IllegalArgumentException e) {
+            Supervisor.LOG.warning("updateBundle " + name + ": " + e.getMessage());
+            throw new MBeanException(null, e.getMessage());
+        }
+        Supervisor.LOG.info("updating bundle " + name + " from " + jar.path() + ", SHA-256 " + jar.sha256());
+        try (InputStream in = new ByteArrayInputStream(jar.bytes())) {
+            bundle.update(in);
         } catch (Exception e) {
             throw new MBeanException(null, "updating " + name + " from " + location + ": " + e);
         }
-        return name + " " + bundle.getVersion() + " updated from " + location + ", state "
+        return name + " " + bundle.getVersion() + " updated from " + jar.path() + " (SHA-256 " + jar.sha256() + "), state "
                 + (bundle.getState() == Bundle.ACTIVE ? "ACTIVE" : Integer.toString(bundle.getState()))
                 + ", last modified " + new Date(bundle.getLastModified()).toInstant();
+    }
+
+    /** The directory updates may come from: jmaster.bundle.directory, else the distribution's bundle/. */
+    private Path bundleDirectory() {
+        String directory = context.getProperty(TrustedJar.DIRECTORY_PROPERTY);
+        String home = context.getProperty("jmaster.home");
+        if (directory != null && !directory.isBlank()) {
+            return Path.of(directory);
+        }
+        return home == null ? null : Path.of(home, "bundle");
     }
 
     @Override

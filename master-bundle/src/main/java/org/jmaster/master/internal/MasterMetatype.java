@@ -43,6 +43,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "How long a cleanup waits after SIGTERM before SIGKILL (Postfix time).")
     String stop__timeout() default MasterSettings.DEFAULT_STOP_TIMEOUT;
 
+    @AttributeDefinition(name = "mail_owner",
+            description = "Owner of the queue's private/ and public/ and of their sockets; what -u children become.")
+    String mail__owner() default MasterSettings.DEFAULT_MAIL_OWNER;
+
+    @AttributeDefinition(name = "setgid_group", description = "Group of the queue's public/ (postdrop's group).")
+    String setgid__group() default MasterSettings.DEFAULT_SETGID_GROUP;
+
     @AttributeDefinition(name = "master_cf", description = "Path of a master.cf file whose services to run; empty for none.",
             required = false)
     String master__cf() default "";

@@ -25,6 +25,8 @@ import org.jmaster.api.spi.policy.ServiceState;
  */
 final class ServiceControl implements ServiceMXBean {
     private static final long OPERATION_MILLIS = 10_000;
+    /** An operator's throttle lasts a day at most: a longer one is a mistake, or an attack. */
+    static final int MAX_THROTTLE_SECONDS = 86_400;
 
     private final Supervisor supervisor;
     private final Jmx jmx;
@@ -65,8 +67,15 @@ final class ServiceControl implements ServiceMXBean {
 
     @Override
     public void setProcessLimit(int limit) throws MBeanException {
-        if (limit < 0) {
-            throw new MBeanException(null, "ProcessLimit must be 0 (unlimited) or more, not " + limit);
+        if (limit < 1) {
+            throw new MBeanException(null, "ProcessLimit must be 1 or more, not " + limit + ": an unlimited service"
+                    + " (maxproc 0) is configured, not resized");
+        }
+        int configured = service.definition().processLimit();
+        if (configured <= 1 && limit != configured) {
+            throw new MBeanException(null, "service " + service + " is " + (configured == 0 ? "unlimited (maxproc 0)"
+                    : "solitary (maxproc 1)") + ": its children were started with " + (configured == 0 ? "-z" : "-l")
+                    + ", so its process limit cannot change at run time; change maxproc and reload");
         }
         int old = call(() -> {
             int before = service.processLimit();
@@ -156,8 +165,9 @@ final class ServiceControl implements ServiceMXBean {
 
     @Override
     public void throttle(int seconds) throws MBeanException {
-        if (seconds < 1) {
-            throw new MBeanException(null, "seconds must be 1 or more, not " + seconds);
+        if (seconds < 1 || seconds > MAX_THROTTLE_SECONDS) {
+            throw new MBeanException(null, "seconds must be from 1 to " + MAX_THROTTLE_SECONDS + " (a day), not "
+                    + seconds);
         }
         call(() -> {
             supervisor.binding.policy().throttleFor(service, seconds * 1000L, supervisor.context);

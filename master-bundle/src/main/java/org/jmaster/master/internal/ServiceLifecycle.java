@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceEvent;
+import org.jmaster.api.postfix.TrustCheck;
 import org.jmaster.api.spi.loop.StatusChannel;
 import org.jmaster.api.spi.policy.ChildState;
 import org.jmaster.api.spi.policy.ServiceState;
@@ -35,6 +36,8 @@ import org.jmaster.api.spi.policy.ServiceState;
  *     configured again meanwhile, it stays.
  *
  *     Called on the event loop with the supervisor's lock held, with a policy and a loop bound.
+ *     As root, a command that someone else could change (TrustCheck: not root's, or writable by
+ *     group or others, or under such a directory) is not run: the service is not started.
  * DIAGNOSTICS
  *     "<origin>: service <service>: <why> -- service not started" when a start fails; the other
  *     services are not touched.
@@ -80,6 +83,11 @@ final class ServiceLifecycle {
                 supervisor);
         if (!Files.isExecutable(Path.of(path))) {
             notStarted(entry, "command " + path + " does not exist or is not executable");
+            return null;
+        }
+        List<String> untrusted = TrustCheck.runsAsRoot() ? TrustCheck.problems(Path.of(path)) : List.of();
+        if (!untrusted.isEmpty()) {
+            notStarted(entry, "command " + path + " is not root's alone: " + String.join("; ", untrusted));
             return null;
         }
         int done = 0;

@@ -37,7 +37,9 @@ final class SettingsWatch {
             new Watched("import_environment", MasterSettings::importEnvironment, true),
             new Watched("stop_timeout", MasterSettings::stopTimeout, true),
             new Watched("master_cf", MasterSettings::masterCf, true),
-            new Watched("master_service_disable", MasterSettings::masterServiceDisable, true));
+            new Watched("master_service_disable", MasterSettings::masterServiceDisable, true),
+            new Watched("mail_owner", MasterSettings::mailOwner, true),
+            new Watched("setgid_group", MasterSettings::setgidGroup, true));
 
     private SettingsWatch() {
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.ServiceType;
+import org.jmaster.api.postfix.TrustCheck;
 import org.jmaster.api.spi.loop.ListenSockets;
 
 /**
@@ -30,8 +31,10 @@ import org.jmaster.api.spi.loop.ListenSockets;
  *     inet: one TCP socket per address (InetNames), SO_REUSEADDR, IPV6_V6ONLY on IPv6, in address
  *     order; local-only when every address is loopback. unix and pass: an AF_UNIX stream socket at
  *     queue_directory/private/name or public/name, a stale file unlinked first, mode 0666 (access
- *     control is the directory's: private/ is created 0700, public/ 0710). pass is not local-only:
- *     its clients pass connections from anywhere. unix-dgram and fifo are refused for now.
+ *     control is the directory's: private/ 0700, public/ 0710). As root, the directories are
+ *     mail_owner's and the socket is made as mail_owner (MailOwner); otherwise the directories
+ *     are made as the master's user. pass is not local-only: its clients pass connections from
+ *     anywhere. unix-dgram and fifo are refused for now.
  *
  *     The queue directory and its pid/ subdirectory (where Postfix daemons keep their lock files)
  *     are created when missing.
@@ -118,17 +121,29 @@ final class Endpoints {
     private static ListenSockets unix(ServiceDefinition definition, MasterSettings settings, int backlog)
             throws IOException {
         Path queue = settings.queueDirectory();
-        if (definition.privateService()) {
+        Path path = unixPath(definition, settings);
+        MailOwner owner = null;
+        if (TrustCheck.runsAsRoot()) {
+            owner = MailOwner.of(settings);
+            owner.directory(queue, definition.privateService());
+        } else if (definition.privateService()) {
             directory(queue.resolve("private"), "rwx------");
         } else {
             directory(queue.resolve("public"), "rwx--x---");
         }
-        Path path = unixPath(definition, settings);
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            Files.deleteIfExists(path);
-            channel.bind(UnixDomainSocketAddress.of(path), backlog);
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+            MailOwner.IoAction<Void> bind = () -> {
+                Files.deleteIfExists(path);
+                channel.bind(UnixDomainSocketAddress.of(path), backlog);
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+                return null;
+            };
+            if (owner == null) {
+                bind.run();
+            } else {
+                owner.as(bind);
+            }
             channel.configureBlocking(false);
             return sockets(List.of(path.toString()), List.of(channel), definition.type() == ServiceType.UNIX);
         } catch (IOException | RuntimeException e) {
@@ -137,9 +152,13 @@ final class Endpoints {
         }
     }
 
+    /** The directory, made with this mode if missing, as its missing parents (0755, as a queue directory). */
     private static Path directory(Path dir, String mode) throws IOException {
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
+            if (dir.getParent() != null) {
+                directory(dir.getParent(), "rwxr-xr-x");
+            }
+            Files.createDirectory(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
         }
         return dir;

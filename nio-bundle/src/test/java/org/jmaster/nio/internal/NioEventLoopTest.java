@@ -88,6 +88,7 @@ class NioEventLoopTest {
 
     @BeforeEach
     void setUp() throws IOException {
+        Files.setPosixFilePermissions(queue, PosixFilePermissions.fromString("rwxr-xr-x")); // as root: mail_owner reaches it
         loop = new NioEventLoop();
         settings = MasterSettings.parse(Map.of("queue_directory", queue.toString(), "inet_interfaces", "loopback-only"));
     }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +47,7 @@ class StatusStreamFuzzTest {
     @BeforeEach
     void open() throws IOException {
         queue = Files.createTempDirectory("status-fuzz");
+        Files.setPosixFilePermissions(queue, PosixFilePermissions.fromString("rwxr-xr-x")); // as root: mail_owner reaches it
         MasterSettings settings = MasterSettings.parse(Map.of("queue_directory", queue.toString()));
         loop = new NioEventLoop();
         ServiceDefinition definition = ServiceDefinition.parse("fuzz unix - n n - 2 x", 100);

@@ -1,0 +1,92 @@
+package org.jmaster.launcher;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import org.jmaster.api.postfix.TrustCheck;
+
+/**
+ * NAME
+ *     Launcher - the distribution's JVM, before Felix
+ * SYNOPSIS
+ *     java -Djmaster.home=HOME [-Djmaster.pidfile=FILE] [-Djmaster.jmx.port=N] ... \
+ *         -cp bin/felix.jar:bin/jmaster-launcher.jar org.jmaster.launcher.Launcher
+ * DESCRIPTION
+ *     As root, first the start-up check (StartupCheck): jmaster refuses to start when someone
+ *     other than root could change what it reads or runs. Then the JVM writes its own pid into
+ *     the pid file, whose lock bin/jmaster holds for it (the descriptor is the JVM's once the
+ *     script execs java). Then the JMX connector (JmxAgent) with the users of
+ *     jmaster.jmx.password.file and the roles of jmaster.jmx.access.file (Credentials); the
+ *     password file is made at first start. Unauthenticated JMX exists only as a development
+ *     switch, jmaster.jmx.insecure.without.password, and is refused when the JVM runs as root.
+ *     Then Felix's own launcher, which returns when the framework stops.
+ * DIAGNOSTICS
+ *     "jmaster: refusing to start: <why>" on standard error, one line per reason, and exit
+ *     status 1.
+ */
+public final class Launcher {
+    private static final Logger LOG = Logger.getLogger("org.jmaster.launcher");
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("jmaster.home", ".")).toAbsolutePath().normalize();
+        boolean root = TrustCheck.runsAsRoot();
+        int port = Integer.getInteger("jmaster.jmx.port", 0);
+        boolean insecure = Boolean.getBoolean("jmaster.jmx.insecure.without.password");
+        Path passwords = Path.of(System.getProperty("jmaster.jmx.password.file", home.resolve("etc/jmxremote.password")
+                .toString()));
+        Path access = Path.of(System.getProperty("jmaster.jmx.access.file", home.resolve("etc/jmxremote.access")
+                .toString()));
+        List<String> refusals = new ArrayList<>();
+        if (root) {
+            refusals.addAll(StartupCheck.problems(home, List.of(passwords, access)));
+            if (insecure && port > 0) {
+                refusals.add("JMX without a password is refused when jmaster runs as root;"
+                        + " unset JMASTER_JMX_INSECURE_WITHOUT_PASSWORD");
+            }
+        }
+        Credentials credentials = null;
+        if (refusals.isEmpty() && port > 0 && !insecure) {
+            try {
+                credentials = Credentials.load(passwords, access, TrustCheck.effectiveUid());
+            } catch (IllegalStateException e) {
+                refusals.add(e.getMessage());
+            }
+        }
+        if (!refusals.isEmpty()) {
+            for (String refusal : refusals) {
+                System.err.println("jmaster: refusing to start: " + refusal);
+            }
+            System.exit(1);
+        }
+        String pidfile = System.getProperty("jmaster.pidfile");
+        if (pidfile != null) {
+            writePid(Path.of(pidfile));
+        }
+        if (port > 0) {
+            JmxAgent.start(port, credentials == null ? null : credentials.authenticator(), insecure);
+        } else {
+            LOG.info("no JMX port: jmaster.jmx.port is not set");
+        }
+        org.apache.felix.main.Main.main(args);
+    }
+
+    /** This JVM's pid, written over what the file held; the file's lock is held by our descriptor from bin/jmaster. */
+    private static void writePid(Path file) throws IOException {
+        try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS))) {
+            out.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        }
+    }
+}
