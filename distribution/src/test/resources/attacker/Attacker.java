@@ -33,6 +33,7 @@ public class Attacker {
             Remote fake = java.rmi.server.UnicastRemoteObject.exportObject(new Remote() { }, 0);
             registry.rebind("jmxrmi", fake);
         });
+        attempt("unbind jmxrmi in the registry", () -> LocateRegistry.getRegistry("127.0.0.1", port).unbind("jmxrmi"));
         JMXConnector connector;
         try {
             Map<String, Object> env = new HashMap<>();
@@ -60,6 +61,12 @@ public class Attacker {
                 new String[] {"java.lang.String", "java.lang.String"}));
         attempt("updateBundle outside bundle/", () -> jmx.invoke(master, "updateBundle",
                 new Object[] {"org.jmaster.child", "file:/tmp/evil.jar"}, new String[] {"java.lang.String", "java.lang.String"}));
+        attempt("updateBundle through a link to bundle/", () -> {
+            Path link = Files.createTempDirectory("attacker").resolve("bundle");
+            Files.createSymbolicLink(link, home.resolve("bundle"));
+            jmx.invoke(master, "updateBundle", new Object[] {"org.jmaster.child", link.resolve("child-runtime.jar").toUri()
+                    .toString()}, new String[] {"java.lang.String", "java.lang.String"});
+        });
         attempt("DiagnosticCommand jvmtiAgentLoad", () -> jmx.invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "jvmtiAgentLoad",
                 new Object[] {new String[] {"/tmp/agent.so"}}, new String[] {String[].class.getName()}));

@@ -4,6 +4,7 @@ import static org.jmaster.dist.Container.await;
 import static org.jmaster.dist.Container.echo;
 import static org.jmaster.dist.Container.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,7 +119,7 @@ class KarafIT {
      * A manager may throttle, but may not change what runs as Karaf's user: neither a service's
      * command (Karaf's config MBean and config shell), nor a jmaster bundle (the bundle MBean).
      */
-    private static void managerCannotChangeWhatRuns(JMXServiceURL url, ObjectName service, Path karaf, int ssh)
+    private void managerCannotChangeWhatRuns(JMXServiceURL url, ObjectName service, Path karaf, int ssh)
             throws Exception {
         ObjectName config = new ObjectName("org.apache.karaf:type=config,name=root");
         ObjectName bundles = new ObjectName("org.apache.karaf:type=bundle,name=root");
@@ -142,11 +143,29 @@ class KarafIT {
         }
         String shell = client(karaf, ssh, "boss", false, "config:edit org.jmaster.master",
                 "config:property-set daemon_directory /evil", "config:update");
-        assertTrue(shell.contains("Insufficient credentials") || shell.contains("Command not found")
-                || shell.contains("not permitted") || shell.contains("Error executing command"), shell);
+        assertRefused(shell);
         String after = client(karaf, ssh, "config:property-list -p org.jmaster.master");
         assertTrue(!after.contains("/evil") && after.contains("daemon_directory"), "the manager's edit took no effect: "
                 + after);
+        // Two side doors into etc/: copying a file there, and a configuration of another PID that
+        // Karaf would write to the file its felix.fileinstall.filename names.
+        Path evil = Files.writeString(dir.resolve("evil.cfg"), "service = 127.0.0.1:1\ntype = inet\ncommand = /bin/sh\n");
+        String install = client(karaf, ssh, "boss", false, "config:install " + evil.toUri() + " org.jmaster.service-evil.cfg");
+        assertRefused(install);
+        String exists = client(karaf, ssh, "config:install --help");
+        assertTrue(exists.contains("config:install") && !exists.contains("Command not found"), "an admin has it: " + exists);
+        Path target = karaf.resolve("etc/org.jmaster.service-evil2.cfg");
+        String redirect = client(karaf, ssh, "boss", false, "config:edit some.pid",
+                "config:property-set felix.fileinstall.filename " + target.toUri(), "config:property-set command /bin/sh",
+                "config:update");
+        assertRefused(redirect);
+        assertFalse(Files.exists(karaf.resolve("etc/org.jmaster.service-evil.cfg")), install);
+        assertFalse(Files.exists(target), redirect);
+    }
+
+    private static void assertRefused(String shell) {
+        assertTrue(shell.contains("Insufficient credentials") || shell.contains("Command not found")
+                || shell.contains("not permitted") || shell.contains("Error executing command"), shell);
     }
 
     /** Offline: the local Maven repository, and one holding this build's bundles; free ports; users. */

@@ -135,7 +135,8 @@ final class Credentials {
                     LOG.info("JMX: " + pair[0] + "@" + client + " logged in as " + roles.get(pair[0]));
                     return subject;
                 }
-                LOG.warning("JMX: login of \"" + pair[0] + "\" from " + client + " refused: wrong user or password");
+                LOG.warning("JMX: login of \"" + JmxGuard.printable(pair[0]) + "\" from " + client
+                        + " refused: wrong user or password");
             } else {
                 LOG.warning("JMX: login from " + client + " refused: no user and password");
             }

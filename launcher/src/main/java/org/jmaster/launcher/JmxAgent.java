@@ -5,9 +5,6 @@ import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.rmi.AlreadyBoundException;
-import java.rmi.registry.LocateRegistry;
-import java.rmi.registry.Registry;
 import java.rmi.server.RMIServerSocketFactory;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,8 +25,9 @@ import javax.management.remote.rmi.RMIJRMPServerImpl;
  *     bound to loopback), plus what it cannot: roles checked inside the MBean server by JmxGuard.
  *     Parameters are deserialized through a JEP 290 filter that admits the JDK's and JMX's open
  *     types only; credentials through one that admits strings only. The registry is read-only
- *     from outside (its filter admits strings only, so no local process can rebind "jmxrmi" to
- *     a stub of its own and collect the passwords of those who connect next).
+ *     (ReadOnlyRegistry, and a filter that admits strings only): no local process can unbind
+ *     "jmxrmi", or rebind it to a stub of its own and collect the passwords of those who
+ *     connect next.
  * DIAGNOSTICS
  *     IOException when the port is taken.
  */
@@ -39,6 +37,9 @@ final class JmxAgent {
     static final String SERIAL_FILTER = "maxdepth=20;maxrefs=10000;maxarray=100000;maxbytes=1000000;java.lang.*;"
             + "java.math.BigDecimal;java.math.BigInteger;java.util.*;javax.management.*;javax.management.openmbean.*;"
             + "javax.security.auth.Subject;java.rmi.MarshalledObject;!*";
+
+    /** Exported for good; held here as well, for the reader. */
+    private static ReadOnlyRegistry registry;
 
     private JmxAgent() {
     }
@@ -72,7 +73,6 @@ final class JmxAgent {
             System.setProperty("sun.rmi.registry.registryFilter", "java.lang.String;!*");
         }
         Loopback sockets = new Loopback();
-        Registry registry = LocateRegistry.createRegistry(port, null, sockets);
         Map<String, Object> env = new HashMap<>();
         env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, sockets);
         env.put(RMIConnectorServer.CREDENTIALS_FILTER_PATTERN, "java.lang.String;!*");
@@ -86,9 +86,10 @@ final class JmxAgent {
         connector.setMBeanServerForwarder(JmxGuard.forwarder(anonymousIsAdmin));
         connector.start();
         try {
-            registry.bind("jmxrmi", server.toStub());
-        } catch (AlreadyBoundException e) {
-            throw new IOException(e);
+            registry = new ReadOnlyRegistry(port, sockets, "jmxrmi", server.toStub());
+        } catch (IllegalAccessError e) {
+            connector.stop();
+            throw new IOException("the JVM needs --add-exports java.rmi/sun.rmi.registry=ALL-UNNAMED", e);
         }
         LOG.info("JMX on service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi ("
                 + (authenticator == null ? "WITHOUT PASSWORDS: the development switch is on" : "users and roles") + ")");

@@ -11,6 +11,7 @@ import java.rmi.server.RemoteServer;
 import java.rmi.server.ServerNotActiveException;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -35,7 +36,8 @@ import javax.security.auth.Subject;
  *     code, removes MBeans or writes files as root is refused to everyone: createMBean of any
  *     class (MLet included), unregisterMBean, DiagnosticCommand but its read-only commands,
  *     HotSpotDiagnostic dumpHeap and setVMOption, Flight Recorder. Root uses jcmd on the host
- *     for those. The class-loader calls pass: only the connector itself makes them.
+ *     for those, and the level of the audit logger stays INFO. The class-loader calls pass: only
+ *     the connector itself makes them.
  *
  *     Every write and operation, allowed or refused, is logged with the principal, the client's
  *     address and the arguments (logger org.jmaster.jmx).
@@ -45,6 +47,11 @@ import javax.security.auth.Subject;
  */
 final class JmxGuard implements InvocationHandler {
     private static final Logger AUDIT = Logger.getLogger("org.jmaster.jmx");
+
+    static {
+        AUDIT.setLevel(Level.INFO); // its own level: no change of a parent's silences it
+    }
+
     private static final Set<String> READS = Set.of("getAttribute", "getAttributes", "getMBeanInfo", "queryMBeans",
             "queryNames", "isRegistered", "getMBeanCount", "getDefaultDomain", "getDomains", "isInstanceOf",
             "getObjectInstance", "addNotificationListener", "removeNotificationListener");
@@ -112,7 +119,7 @@ final class JmxGuard implements InvocationHandler {
         String user = user();
         Role role = role();
         boolean write = !READS.contains(name);
-        String what = describe(name, args);
+        String what = printable(describe(name, args));
         if (decision.refusal() != null) {
             AUDIT.warning("JMX: " + user + "@" + clientHost() + " " + what + ": refused: " + decision.refusal());
             throw new SecurityException("Access denied! " + what + " is refused through JMX: " + decision.refusal());
@@ -146,6 +153,11 @@ final class JmxGuard implements InvocationHandler {
             return Decision.refused("it would load or remove code in a JVM that runs as root");
         }
         if (method.equals("invoke")) {
+            Object[] params = (Object[]) args[2];
+            if ("setLoggerLevel".equals(args[1]) && params != null && params.length > 0
+                    && String.valueOf(params[0]).startsWith(AUDIT.getName())) {
+                return Decision.refused("the audit log of JMX stays on");
+            }
             return operation((ObjectName) args[0], (String) args[1]);
         }
         return Decision.needs(Role.ADMIN); // setAttribute, setAttributes
@@ -211,6 +223,25 @@ final class JmxGuard implements InvocationHandler {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
+    /**
+     * The text with every control character (line breaks included) and backslash escaped, so
+     * that what a caller sends can neither forge a log line nor hide in one.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** The remote client's address, on the RMI thread that runs its call. */
     static String clientHost() {
         try {
@@ -225,8 +256,8 @@ final class JmxGuard implements InvocationHandler {
         if (subject == null) {
             return "anonymous";
         }
-        return subject.getPrincipals(JMXPrincipal.class).stream().map(JMXPrincipal::getName).findFirst()
-                .orElse("unknown");
+        return subject.getPrincipals(JMXPrincipal.class).stream().map(JMXPrincipal::getName).map(JmxGuard::printable)
+                .findFirst().orElse("unknown");
     }
 
     /**

@@ -74,12 +74,25 @@ public final class Launcher {
         if (pidfile != null) {
             writePid(Path.of(pidfile));
         }
+        if (port > 0 && root && port >= unprivilegedPortStart()) {
+            LOG.warning("JMX port " + port + " is not privileged: while jmaster is down any local user may bind it and"
+                    + " collect the passwords of those who connect; choose a port below " + unprivilegedPortStart());
+        }
         if (port > 0) {
             JmxAgent.start(port, credentials == null ? null : credentials.authenticator(), insecure);
         } else {
             LOG.info("no JMX port: jmaster.jmx.port is not set");
         }
         org.apache.felix.main.Main.main(args);
+    }
+
+    /** The first port that any user may bind (Linux lowers it from 1024 in some containers). */
+    private static int unprivilegedPortStart() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 1024;
+        }
     }
 
     /** This JVM's pid, written over what the file held; the file's lock is held by our descriptor from bin/jmaster. */

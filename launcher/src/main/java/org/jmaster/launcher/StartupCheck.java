@@ -1,12 +1,17 @@
 package org.jmaster.launcher;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jmaster.api.postfix.TrustCheck;
 
@@ -17,20 +22,24 @@ import org.jmaster.api.postfix.TrustCheck;
  * SYNOPSIS
  *     List<String> problems(home, extra)
  * DESCRIPTION
- *     Run when the JVM's effective uid is 0. The home, bin/, bundle/, conf/, etc/ and libexec/,
- *     every file in them, the directories of etc/org.jmaster.master.cfg's master_cf and
- *     daemon_directory with what they hold, and the extra files given (the JMX password and
- *     access files): each, and each directory above it, must be owned by root and writable by
- *     neither group nor others (TrustCheck). Whoever could change one of them could run code as
- *     root: a .cfg in etc/ names commands, FileInstall installs bundles, bin/ holds the JVM's
- *     own classes.
+ *     Run when the JVM's effective uid is 0. The home, bin/, bundle/, conf/, data/, etc/, lib/,
+ *     libexec/ and log/ with all they hold (where a link leads too), master_cf, daemon_directory
+ *     and config_directory of etc/org.jmaster.master.cfg with what they hold, queue_directory,
+ *     and the extra files given (the JMX password and access files): each, and each directory
+ *     above it, must be owned by root and writable by neither group nor others (TrustCheck).
+ *     Whoever could change one of them could run code as root: a .cfg in etc/ names commands,
+ *     FileInstall installs bundles, bin/ holds the JVM's own classes, lib/ its native code,
+ *     data/ the bundle cache Felix loads classes from, log/ what root appends to; the queue
+ *     directory is where Java children chroot before they drop privileges.
  *
  *     The master checks each service's command again before it starts the service.
  * DIAGNOSTICS
  *     One line per problem, naming the path; the caller refuses to start.
  */
 final class StartupCheck {
-    private static final List<String> DIRECTORIES = List.of("bin", "bundle", "conf", "etc", "libexec");
+    private static final List<String> DIRECTORIES = List.of("bin", "bundle", "conf", "data", "etc", "lib", "libexec",
+            "log");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
 
     private StartupCheck() {
     }
@@ -41,12 +50,16 @@ final class StartupCheck {
         for (String directory : DIRECTORIES) {
             addTree(home.resolve(directory), paths);
         }
-        Path cfg = home.resolve("etc/org.jmaster.master.cfg");
-        for (String key : List.of("master_cf", "daemon_directory")) {
-            String value = setting(cfg, key, home);
-            if (value != null && !value.isEmpty()) {
+        Properties cfg = settings(home.resolve("etc/org.jmaster.master.cfg"), home);
+        for (String key : List.of("master_cf", "daemon_directory", "config_directory")) {
+            String value = cfg.getProperty(key, "");
+            if (!value.isEmpty()) {
                 addTree(Path.of(value), paths);
             }
+        }
+        String queue = cfg.getProperty("queue_directory", "");
+        if (!queue.isEmpty()) {
+            paths.add(Path.of(queue));
         }
         paths.addAll(extra);
         List<String> problems = new ArrayList<>();
@@ -60,28 +73,50 @@ final class StartupCheck {
         return problems;
     }
 
+    /**
+     * The path and all below it. A directory that is a link is checked as a link (TrustCheck
+     * follows it) and walked where it leads, so nothing behind a link escapes the check.
+     */
     private static void addTree(Path root, Set<Path> paths) throws IOException {
         paths.add(root);
         if (Files.isDirectory(root)) {
-            try (Stream<Path> files = Files.walk(root, 3)) {
+            try (Stream<Path> files = Files.walk(root.toRealPath())) {
                 files.forEach(paths::add);
             }
         }
     }
 
-    /** A key of a FileInstall .cfg file, with ${jmaster.home} as FileInstall substitutes it. */
-    static String setting(Path cfg, String key, Path home) throws IOException {
-        if (!Files.exists(cfg)) {
-            return null;
-        }
-        String value = null;
-        for (String line : Files.readAllLines(cfg)) {
-            String text = line.strip();
-            int eq = text.indexOf('=');
-            if (!text.startsWith("#") && eq > 0 && text.substring(0, eq).strip().equals(key)) {
-                value = text.substring(eq + 1).strip().replace("${jmaster.home}", home.toString());
+    /**
+     * A FileInstall .cfg file as FileInstall reads it: the syntax of java.util.Properties ('=',
+     * ':' or blank between key and value, continued lines, escapes), then ${name} replaced by a
+     * key of the same file, a system property, or jmaster.home.
+     */
+    static Properties settings(Path cfg, Path home) throws IOException {
+        Properties raw = new Properties();
+        if (Files.exists(cfg)) {
+            try (Reader in = Files.newBufferedReader(cfg, StandardCharsets.ISO_8859_1)) {
+                raw.load(in);
             }
         }
-        return value;
+        Properties settings = new Properties();
+        for (String key : raw.stringPropertyNames()) {
+            settings.setProperty(key, substitute(raw.getProperty(key), raw, home, 0));
+        }
+        return settings;
+    }
+
+    private static String substitute(String value, Properties raw, Path home, int depth) {
+        Matcher variable = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (variable.find()) {
+            String name = variable.group(1);
+            String replacement = "jmaster.home".equals(name) ? home.toString()
+                    : raw.getProperty(name, System.getProperty(name, ""));
+            if (depth < 10) {
+                replacement = substitute(replacement, raw, home, depth + 1);
+            }
+            variable.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        return variable.appendTail(out).toString();
     }
 }

@@ -3,6 +3,7 @@ package org.jmaster.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,30 @@ class JmxGuardTest {
         assertEquals(Role.ADMIN, invoke(name("java.lang:type=Threading"), "resetPeakThreadCount").role());
         assertEquals(Role.OPERATOR, invoke(name("java.lang:type=Memory"), "gc").role());
         assertEquals(Role.ADMIN, invoke(name("some.app:type=Thing"), "anything").role());
+    }
+
+    @Test
+    void theAuditLogCannotBeSilenced() {
+        ObjectName logging = name("java.util.logging:type=Logging");
+        for (String logger : new String[] {"org.jmaster.jmx", "org.jmaster.jmx.child"}) {
+            assertNotNull(JmxGuard.decide("invoke", new Object[] {logging, "setLoggerLevel",
+                new Object[] {logger, "OFF"}, null}).refusal(), logger);
+        }
+        assertEquals(Role.ADMIN, JmxGuard.decide("invoke", new Object[] {logging, "setLoggerLevel",
+            new Object[] {"org.jmaster.master", "FINE"}, null}).role());
+        JmxGuard.forwarder(false); // loads the class, which pins the audit logger's level
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
+        try {
+            assertTrue(java.util.logging.Logger.getLogger("org.jmaster.jmx").isLoggable(java.util.logging.Level.INFO));
+        } finally {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+        }
+    }
+
+    @Test
+    void whatACallerSendsCannotForgeALogLine() {
+        assertEquals("x\\u000ajmaster: forged \\\\ \\u001b[2J", JmxGuard.printable("x\njmaster: forged \\ \u001b[2J"));
+        assertEquals("admin", JmxGuard.printable("admin"));
     }
 
     private static JmxGuard.Decision invoke(ObjectName mbean, String operation) {

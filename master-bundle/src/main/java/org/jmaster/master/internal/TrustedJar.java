@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -22,8 +23,9 @@ import java.util.jar.Manifest;
  * DESCRIPTION
  *     updateBundle replaces running code in a JVM that may run as root, so it loads only a file:
  *     location directly inside the bundle directory (the distribution's bundle/, or the framework
- *     property jmaster.bundle.directory); that directory and the jar must belong to the user
- *     jmaster runs as and be writable by no one else; the jar must not be a symbolic link and
+ *     property jmaster.bundle.directory), named as the directory itself, never through a link of
+ *     the caller's; that directory and the jar must belong to the user jmaster runs as and be
+ *     writable by no one else; the jar must not be a symbolic link and
  *     must be a bundle with the expected symbolic name. The jar is read once, into memory, so
  *     what was checked is what is installed; its SHA-256 is kept for the log.
  * DIAGNOSTICS
@@ -46,18 +48,25 @@ record TrustedJar(Path path, byte[] bytes, String sha256) {
         if (!"file".equals(uri.getScheme()) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw refused(location, "only file: URLs of jars in " + directory + " are accepted");
         }
-        Path path = Path.of(uri).normalize();
+        Path named = Path.of(uri).normalize();
         try {
+            // The caller's path is never resolved: a directory of theirs that links to bundle/ could be
+            // re-pointed between the check and the read. Only the configured directory, root's, is.
             Path realDirectory = directory.toRealPath();
-            if (!realDirectory.equals(path.getParent() == null ? null : path.getParent().toRealPath())) {
+            Path parent = named.getParent();
+            if (parent == null || !(parent.equals(directory.normalize()) || parent.equals(realDirectory))) {
                 throw refused(location, "not a jar directly in " + realDirectory);
             }
-            if (Files.isSymbolicLink(path) || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            Path path = realDirectory.resolve(named.getFileName().toString());
+            if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw refused(location, "not a regular file (symbolic links are refused)");
             }
             checkOwner(location, realDirectory, euid);
             checkOwner(location, path, euid);
-            byte[] bytes = Files.readAllBytes(path);
+            byte[] bytes;
+            try (var in = Files.newInputStream(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                bytes = in.readAllBytes();
+            }
             Manifest manifest = new JarInputStream(new ByteArrayInputStream(bytes)).getManifest();
             String name = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-SymbolicName");
             name = name == null ? null : name.split(";")[0].strip();

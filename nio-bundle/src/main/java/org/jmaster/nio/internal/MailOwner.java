@@ -31,7 +31,7 @@ import org.jmaster.api.MasterSettings;
  *     private/ must be a directory of mail_owner, mode 0700; public/ of mail_owner and
  *     setgid_group, mode 0710. A missing one is made so (the queue directory being root's, no one
  *     else can meddle meanwhile); one that is a symbolic link, or has another owner or group, or
- *     that group or others may write, is refused.
+ *     a mode that gives more than those, is refused.
  * DIAGNOSTICS
  *     IOException naming the user, the group or the directory and what is wrong with it.
  */
@@ -52,7 +52,24 @@ final class MailOwner {
         Pointer getpwnam(String name);
 
         Pointer getgrnam(String name);
+
+        int getgroups(int size, int[] list);
+
+        long syscall(long number, Object... args);
     }
+
+    /**
+     * setgroups(2) of this thread only: the raw system call (glibc's wrapper changes every
+     * thread of the JVM). Its number by architecture; -1 where it is not known here.
+     */
+    private static final long SYS_SETGROUPS = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 116;
+        case "aarch64" -> 159;
+        case "riscv64" -> 159;
+        case "ppc64le", "ppc64" -> 81;
+        case "s390x" -> 206;
+        default -> -1;
+    };
 
     private MailOwner(String user, int uid, int gid, String group, int setgidGroup) {
         this.user = user;
@@ -72,8 +89,9 @@ final class MailOwner {
         }
         int uid = user.getInt(offset);
         int gid = user.getInt(offset + 4);
-        if (uid == 0) {
-            throw new IOException("mail_owner \"" + settings.mailOwner() + "\" is root: it must be an unprivileged user");
+        if (uid == 0 || gid == 0) {
+            throw new IOException("mail_owner \"" + settings.mailOwner() + "\" is root or in group 0 (uid " + uid + ", gid "
+                    + gid + "): it must be an unprivileged user with a group of its own");
         }
         Pointer group = Ids.INSTANCE.getgrnam(settings.setgidGroup());
         if (group == null) {
@@ -82,8 +100,18 @@ final class MailOwner {
         return new MailOwner(settings.mailOwner(), uid, gid, settings.setgidGroup(), group.getInt(offset));
     }
 
-    /** What the action does to files, it does as mail_owner; this thread's own ids are put back after. */
+    /**
+     * What the action does to files, it does as mail_owner, without root's supplementary groups
+     * (Postfix's set_eugid calls setgroups too); this thread's own ids are put back after.
+     */
     <T> T as(IoAction<T> action) throws IOException {
+        int[] groups = new int[Math.max(Ids.INSTANCE.getgroups(0, null), 0)];
+        if (Ids.INSTANCE.getgroups(groups.length, groups) != groups.length) {
+            throw new IOException("getgroups failed: errno " + Native.getLastError());
+        }
+        if (SYS_SETGROUPS >= 0 && Ids.INSTANCE.syscall(SYS_SETGROUPS, 0L, Pointer.NULL) != 0) {
+            throw new IOException("setgroups(0) failed: errno " + Native.getLastError());
+        }
         int oldGid = Ids.INSTANCE.setfsgid(gid);
         int oldUid = Ids.INSTANCE.setfsuid(uid);
         try {
@@ -94,6 +122,15 @@ final class MailOwner {
         } finally {
             Ids.INSTANCE.setfsuid(oldUid);
             Ids.INSTANCE.setfsgid(oldGid);
+            boolean restored = Ids.INSTANCE.setfsuid(-1) == oldUid && Ids.INSTANCE.setfsgid(-1) == oldGid;
+            if (SYS_SETGROUPS >= 0) {
+                restored &= Ids.INSTANCE.syscall(SYS_SETGROUPS, (long) groups.length, groups) == 0;
+            }
+            if (!restored) {
+                // this thread would go on with mail_owner's file access: stop it rather than go on wrong
+                throw new IllegalStateException("could not restore this thread's file system ids " + oldUid + "/"
+                        + oldGid + " after acting as " + user);
+            }
         }
     }
 
@@ -131,9 +168,10 @@ final class MailOwner {
             throw new IOException(dir + " has group gid " + attributes.get("gid") + ", not setgid_group " + group
                     + ": refused; chgrp " + group + " " + dir);
         }
-        if ((mode2 & 0022) != 0) {
-            throw new IOException(dir + " is writable by group or others (mode " + String.format("%04o", mode2 & 07777)
-                    + "): refused; chmod " + (privateService ? "0700" : "0710") + " " + dir);
+        if ((mode2 & (privateService ? 0077 : 0067)) != 0) {
+            throw new IOException(dir + " has mode " + String.format("%04o", mode2 & 07777) + ", more than Postfix's "
+                    + (privateService ? "0700" : "0710") + ": refused; chmod " + (privateService ? "0700" : "0710") + " "
+                    + dir);
         }
         return dir;
     }
