@@ -6,13 +6,13 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.strings;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
@@ -36,28 +36,16 @@ class SettingsFuzzTest {
                         "ipv4", "ipv6", "ipv4, ipv6", "loopback-only", "/tmp", "LANG=C TZ")).map(v -> (Object) v),
                 strings().betweenCodePoints(' ', '~').ofLengthBetween(0, 10).map(v -> (Object) v),
                 integers().all().map(v -> (Object) v));
-        return subsetOf(KEYS, KEYS.size()).flatMap(keys -> lists().of(value).ofSize(keys.size()).map(values -> {
+        Gen<Object> valueOrAbsent = Generate.frequency(Pair.of(1, Generate.constant((Object) null)), Pair.of(1, value));
+        return lists().of(valueOrAbsent).ofSize(KEYS.size()).map(values -> {
             Map<String, Object> map = new HashMap<>();
-            int i = 0;
-            for (String key : keys) {
-                map.put(key, values.get(i++));
+            for (int i = 0; i < KEYS.size(); i++) {
+                if (values.get(i) != null) {
+                    map.put(KEYS.get(i), values.get(i));
+                }
             }
             return map;
-        }));
-    }
-
-    /** Distinct elements of {@code all}, as many as a size drawn uniformly from 0 to {@code maxSize}. */
-    static <T> Gen<List<T>> subsetOf(List<T> all, int maxSize) {
-        Gen<Integer> sizes = Generate.range(0, maxSize);
-        return random -> {
-            List<T> left = new ArrayList<>(all);
-            List<T> subset = new ArrayList<>();
-            for (int n = sizes.generate(random); n > 0; n--) {
-                int pick = Generate.range(0, left.size() - 1).generate(random);
-                subset.add(left.remove(pick));
-            }
-            return subset;
-        };
+        });
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,42 +107,29 @@ class ConfigurationFuzzTest {
         });
     }
 
-    /** A valid configuration with a random subset of its keys removed or given random values. */
+    /** A column that properties() leaves as the valid configuration has it. */
+    private static final Object KEPT = new Object();
+
+    /** A valid configuration with some of its keys (about two) removed or given random values. */
     static Gen<Map<String, Object>> properties() {
         Map<String, Object> valid = Map.of("service", "127.0.0.1:10025", "type", "inet", "private", "n", "unpriv", "-",
                 "chroot", "n", "wakeup", "0", "maxproc", "4", "command", "smtpd -o max_use=10");
         Gen<Object> value = Generate.oneOf(words().map(w -> (Object) w),
                 integers().all().map(i -> (Object) i), Generate.constant((Object) Boolean.TRUE),
                 lists().of(words()).ofSizeBetween(0, 4).map(l -> (Object) l.toArray(new String[0])));
-        Gen<Object> valueOrRemoved = Generate.frequency(
-                Pair.of(1, Generate.constant((Object) null)), Pair.of(4, value));
-        return subsetOf(MasterCfSyntax.COLUMNS, 3).flatMap(keys -> lists().of(valueOrRemoved).ofSize(keys.size())
-                .map(values -> {
-                    Map<String, Object> map = new HashMap<>(valid);
-                    int i = 0;
-                    for (String key : keys) {
-                        Object v = values.get(i++);
-                        if (v == null) {
-                            map.remove(key);
-                        } else {
-                            map.put(key, v);
-                        }
-                    }
-                    return map;
-                }));
-    }
-
-    /** Distinct elements of {@code all}, as many as a size drawn uniformly from 0 to {@code maxSize}. */
-    static <T> Gen<List<T>> subsetOf(List<T> all, int maxSize) {
-        Gen<Integer> sizes = Generate.range(0, maxSize);
-        return random -> {
-            List<T> left = new ArrayList<>(all);
-            List<T> subset = new ArrayList<>();
-            for (int n = sizes.generate(random); n > 0; n--) {
-                int pick = Generate.range(0, left.size() - 1).generate(random);
-                subset.add(left.remove(pick));
+        Gen<Object> change = Generate.frequency(Pair.of(10, Generate.constant(KEPT)),
+                Pair.of(1, Generate.constant((Object) null)), Pair.of(3, value));
+        return lists().of(change).ofSize(MasterCfSyntax.COLUMNS.size()).map(changes -> {
+            Map<String, Object> map = new HashMap<>(valid);
+            for (int i = 0; i < changes.size(); i++) {
+                String key = MasterCfSyntax.COLUMNS.get(i);
+                if (changes.get(i) == null) {
+                    map.remove(key);
+                } else if (changes.get(i) != KEPT) {
+                    map.put(key, changes.get(i));
+                }
             }
-            return subset;
-        };
+            return map;
+        });
     }
 }

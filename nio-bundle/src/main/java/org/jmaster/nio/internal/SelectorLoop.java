@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jmaster.api.spi.loop.Timer;
@@ -41,7 +42,7 @@ final class SelectorLoop {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private volatile boolean running = true;
-    private final java.util.concurrent.atomic.AtomicLong timerSequence = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong timerSequence = new AtomicLong();
 
     private final class LoopTimer implements Timer, Comparable<LoopTimer> {
         final long due;
