@@ -27,8 +27,8 @@ import org.jmaster.child.internal.ServerLoop;
  *     -Xrs HotSpot opens its attach socket at start-up: add -XX:+DisableAttachMechanism, so that the
  *     child holds no descriptor but the master's and its clients'.
  *
- *     -c chroots to the queue directory and -u makes the child mail_owner (initgroups, setgid,
- *     setuid, checked with getresuid), as a Postfix daemon does; a service whose children must
+ *     -c chroots to the queue directory and -u makes the child mail_owner (setgroups to its
+ *     group, setgid, setuid, checked with getresuid), as a Postfix daemon does; a service whose children must
  *     keep root says unpriv = n. The runtime takes no accept lock: idle children race for a
  *     connection and the losers go back to waiting.
  * DIAGNOSTICS

@@ -142,7 +142,8 @@ public final class MasterCfSyntax {
             if (field.length() > 0) {
                 field.append(' ');
             }
-            boolean group = word.isEmpty() || word.chars().anyMatch(Character::isWhitespace);
+            // a word that starts with '{' is grouped too, or splitting would take its braces off
+            boolean group = word.isEmpty() || word.startsWith("{") || word.chars().anyMatch(Character::isWhitespace);
             field.append(group ? "{ " + word + " }" : word);
         }
         return field.toString();

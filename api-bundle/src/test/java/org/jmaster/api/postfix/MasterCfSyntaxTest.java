@@ -30,8 +30,8 @@ class MasterCfSyntaxTest {
 
     @Test
     void joinCommandIsTheInverseOfSplitCommand() {
-        List<String> words = List.of("spawn", "-o", "a = b c", "", "user=nobody");
-        assertEquals("spawn -o { a = b c } {  } user=nobody", MasterCfSyntax.joinCommand(words));
+        List<String> words = List.of("spawn", "-o", "a = b c", "", "user=nobody", "{x}");
+        assertEquals("spawn -o { a = b c } {  } user=nobody { {x} }", MasterCfSyntax.joinCommand(words));
         assertEquals(words, MasterCfSyntax.splitCommand(MasterCfSyntax.joinCommand(words)));
     }
 

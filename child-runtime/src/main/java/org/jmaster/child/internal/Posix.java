@@ -39,7 +39,9 @@ interface Posix extends Library {
 
     Pointer getpwnam(String name);
 
-    int initgroups(String user, int group);
+    int setgroups(long size, int[] groups);
+
+    int getgroups(int size, int[] groups);
 
     int setgid(int gid);
 

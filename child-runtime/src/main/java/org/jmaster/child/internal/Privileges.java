@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jmaster.api.postfix.MasterCfSyntax;
 
 /**
  * NAME
@@ -15,17 +16,18 @@ import java.util.List;
  * SYNOPSIS
  *     drop(arguments, mailConfig)
  * DESCRIPTION
- *     -u: the child becomes mail_owner: initgroups, setgid, setuid, then getresuid and getresgid
- *     must say that no id of root is left. -c: before that, the child chroots to its working
+ *     -u: the child becomes mail_owner: setgroups to its primary group alone, setgid, setuid,
+ *     then getresuid, getresgid and getgroups must say that no id of root is left. A mail_owner
+ *     of uid or gid 0 is refused. -c: before that, the child chroots to its working
  *     directory, which the master made the queue directory, and goes to its root. The user is
  *     looked up before the chroot. Neither flag needs anything when the master is not root,
- *     but then setgid fails, and the child exits as a Postfix daemon would.
+ *     but then setgroups fails, and the child exits as a Postfix daemon would.
  *
  *     mail_owner is -o mail_owner=NAME, else main.cf's mail_owner in MAIL_CONFIG, else
  *     "postfix", Postfix's default. A value with $ in it cannot be expanded here: give -o.
  * DIAGNOSTICS
  *     IOException with Postfix's words: "unknown user: NAME", "chroot(DIR): ERROR",
- *     "initgroups: ERROR", "setgid(N): ERROR", "setuid(N): ERROR"; the caller exits 1.
+ *     "setgroups(1, N): ERROR", "setgid(N): ERROR", "setuid(N): ERROR"; the caller exits 1.
  */
 public final class Privileges {
     private static final Posix POSIX = Posix.INSTANCE;
@@ -49,6 +51,10 @@ public final class Privileges {
             }
             uid = passwd.getInt(2L * Native.POINTER_SIZE);
             gid = passwd.getInt(2L * Native.POINTER_SIZE + 4);
+            if (uid == 0 || gid == 0) {
+                throw new IOException("mail_owner " + user + " is privileged (uid " + uid + ", gid " + gid
+                        + "): it must be an unprivileged user with a group of its own");
+            }
         }
         if (arguments.chroot) {
             String root = Path.of("").toAbsolutePath().toString();
@@ -56,18 +62,21 @@ public final class Privileges {
             call("chdir(/)", () -> POSIX.chdir("/"));
         }
         if (user != null) {
-            String name = user;
             int group = gid;
             int person = uid;
-            call("initgroups", () -> POSIX.initgroups(name, group));
+            // Postfix's set_ugid: the user's primary group only, none of its supplementary groups
+            call("setgroups(1, " + gid + ")", () -> POSIX.setgroups(1, new int[] {group}));
             call("setgid(" + gid + ")", () -> POSIX.setgid(group));
             call("setuid(" + uid + ")", () -> POSIX.setuid(person));
             int[][] u = {new int[1], new int[1], new int[1]};
             int[][] g = {new int[1], new int[1], new int[1]};
             POSIX.getresuid(u[0], u[1], u[2]);
             POSIX.getresgid(g[0], g[1], g[2]);
+            int[] groups = new int[2];
+            int count = POSIX.getgroups(groups.length, groups);
+            boolean onlyPrimary = count == 0 || count == 1 && groups[0] == gid;
             for (int i = 0; i < 3; i++) {
-                if (u[i][0] != uid || g[i][0] != gid) {
+                if (u[i][0] != uid || g[i][0] != gid || !onlyPrimary) {
                     throw new IOException("set_ugid: uid " + u[0][0] + "/" + u[1][0] + "/" + u[2][0] + " gid "
                             + g[0][0] + "/" + g[1][0] + "/" + g[2][0] + " after setuid(" + uid + ") setgid(" + gid + ")");
                 }
@@ -100,28 +109,14 @@ public final class Privileges {
         return name;
     }
 
-    /** The value of a main.cf parameter (continuation lines joined), or null. */
+    /** The value of a main.cf parameter (continuation lines joined, the last setting winning), or null. */
     static String mainCf(List<String> lines, String parameter) {
         String value = null;
-        StringBuilder current = null;
-        String currentName = null;
-        for (String line : lines) {
-            if (line.isBlank() || line.strip().startsWith("#")) {
-                continue;
+        for (MasterCfSyntax.Line line : MasterCfSyntax.logicalLines(lines, error -> { })) {
+            int eq = line.text().indexOf('=');
+            if (eq > 0 && line.text().substring(0, eq).strip().equals(parameter)) {
+                value = line.text().substring(eq + 1).strip();
             }
-            if (Character.isWhitespace(line.charAt(0)) && current != null) {
-                current.append(' ').append(line.strip());
-                continue;
-            }
-            if (parameter.equals(currentName)) {
-                value = current.toString().strip();
-            }
-            int eq = line.indexOf('=');
-            currentName = eq > 0 ? line.substring(0, eq).strip() : null;
-            current = new StringBuilder(eq > 0 ? line.substring(eq + 1).strip() : "");
-        }
-        if (parameter.equals(currentName)) {
-            value = current.toString().strip();
         }
         return value;
     }
