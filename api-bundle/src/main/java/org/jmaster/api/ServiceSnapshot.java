@@ -50,11 +50,6 @@ public record ServiceSnapshot(String canonicalName, Instant started, ServiceDefi
         return definition.type();
     }
 
-    /** The child with this pid, or null. */
-    public ProcessSnapshot process(int pid) {
-        return processes.stream().filter(p -> p.pid() == pid).findFirst().orElse(null);
-    }
-
     /** {@code <ext_name>(<name>)}, the way Postfix names a service in its messages. */
     @Override
     public String toString() {

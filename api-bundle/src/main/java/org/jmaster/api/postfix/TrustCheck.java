@@ -15,7 +15,7 @@ import java.util.Map;
  *     StrictModes)
  * SYNOPSIS
  *     boolean runsAsRoot(), int effectiveUid()
- *     List<String> problems(path)
+ *     List<String> problems(path), problems(path, owner)
  * DESCRIPTION
  *     A file that root reads as configuration or runs as a command must be one that only root
  *     can change: the file and every directory above it owned by root, and writable by neither
@@ -38,13 +38,20 @@ public final class TrustCheck {
     private TrustCheck() {
     }
 
+    /** This process's effective uid, read once: the master's and the launcher's JVM never change it. */
+    private static final int EUID = readEffectiveUid();
+
     /** True when this process's effective uid is 0. */
     public static boolean runsAsRoot() {
-        return effectiveUid() == 0;
+        return EUID == 0;
     }
 
     /** This process's effective uid, from /proc/self/status; 0 (the strictest answer) if it cannot be read. */
     public static int effectiveUid() {
+        return EUID;
+    }
+
+    private static int readEffectiveUid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
@@ -59,14 +66,26 @@ public final class TrustCheck {
 
     /** Why root may not trust this path; empty when it may. */
     public static List<String> problems(Path path) {
+        return problems(path, 0);
+    }
+
+    /**
+     * Why a process of this uid may not trust this path: the same rule, with the path and the
+     * directories above it owned by root or by that uid.
+     */
+    public static List<String> problems(Path path, int owner) {
         List<String> problems = new ArrayList<>();
-        check(path.toAbsolutePath().normalize(), problems, 0);
+        check(path.toAbsolutePath().normalize(), owner, problems, 0);
         return problems;
     }
 
-    private static void check(Path path, List<String> problems, int links) {
+    private static void check(Path path, int owner, List<String> problems, int links) {
         Path current = path.getRoot();
-        if (!inspect(current, false, problems)) {
+        try {
+            report(current, Files.readAttributes(current, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS), owner, false,
+                    problems);
+        } catch (IOException | UnsupportedOperationException e) {
+            problems.add(current + " cannot be checked: " + e);
             return;
         }
         for (int i = 0; i < path.getNameCount(); i++) {
@@ -81,7 +100,7 @@ public final class TrustCheck {
                 problems.add(current + " cannot be checked: " + e);
                 return;
             }
-            report(current, attributes, last, problems);
+            report(current, attributes, owner, last, problems);
             if (((Integer) attributes.get("mode") & TYPE) == SYMLINK) {
                 if (links >= 8) {
                     problems.add(current + " leads through too many symbolic links");
@@ -90,7 +109,7 @@ public final class TrustCheck {
                 try {
                     Path target = current.resolveSibling(Files.readSymbolicLink(current));
                     Path rest = last ? target : target.resolve(path.subpath(i + 1, path.getNameCount()).toString());
-                    check(rest.normalize(), problems, links + 1);
+                    check(rest.normalize(), owner, problems, links + 1);
                 } catch (IOException e) {
                     problems.add(current + " cannot be read: " + e);
                 }
@@ -99,21 +118,12 @@ public final class TrustCheck {
         }
     }
 
-    private static boolean inspect(Path path, boolean last, List<String> problems) {
-        try {
-            report(path, Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS), last, problems);
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            problems.add(path + " cannot be checked: " + e);
-            return false;
-        }
-    }
-
-    private static void report(Path path, Map<String, Object> attributes, boolean last, List<String> problems) {
+    private static void report(Path path, Map<String, Object> attributes, int owner, boolean last,
+            List<String> problems) {
         int uid = (Integer) attributes.get("uid");
         int mode = (Integer) attributes.get("mode");
-        if (uid != 0) {
-            problems.add(path + " is owned by uid " + uid + ", not root");
+        if (uid != 0 && uid != owner) {
+            problems.add(path + " is owned by uid " + uid + ", not root" + (owner == 0 ? "" : " or uid " + owner));
         }
         boolean stickyDirectory = (mode & TYPE) == DIRECTORY && (mode & STICKY) != 0;
         if ((mode & TYPE) != SYMLINK && (mode & GROUP_OR_OTHER_WRITE) != 0 && (last || !stickyDirectory)) {

@@ -161,7 +161,7 @@ final class Binding {
                 policy.availListen(entry.state, supervisor.context); // the new policy's decision; nothing watched
                 continue; // their status channels are closed; only the timers of their cleanup run
             }
-            entry.watch = loop.watch(entry.listenSockets, entry.statusChannel, entry.events);
+            entry.watch(loop);
             policy.availListen(entry.state, supervisor.context);
             entry.watch.setListening(entry.state.isListening() && spawner != null);
         }
@@ -175,12 +175,7 @@ final class Binding {
         }
         watching = false;
         supervisor.timers.suspend();
-        for (ServiceEntry entry : supervisor.table.all()) {
-            if (entry.watch != null) {
-                entry.watch.cancel();
-                entry.watch = null;
-            }
-        }
+        supervisor.table.all().forEach(ServiceEntry::unwatch);
     }
 
     private void left(String what) {

@@ -45,10 +45,7 @@ final class Handover {
         retiring = true;
         for (ServiceEntry entry : supervisor.table.all()) {
             supervisor.wakeups.cancel(entry);
-            if (entry.watch != null) {
-                entry.watch.cancel();
-                entry.watch = null;
-            }
+            entry.unwatch();
             entry.state.children().forEach(ChildState::setTerminating);
             closeQuietly(entry.statusChannel);
         }
@@ -70,7 +67,6 @@ final class Handover {
     /** Closes every channel of every service, whatever its state: the master is gone. */
     void closeAll() {
         for (ServiceEntry entry : supervisor.table.all()) {
-            supervisor.wakeups.cancel(entry);
             closeQuietly(entry.statusChannel);
             release(entry.listenSockets);
         }

@@ -90,7 +90,7 @@ final class Jmx implements Supervisor.Observer {
         ServiceState service = entry.state;
         String label = service.definition().label();
         NotificationBroadcasterSupport emitter = new NotificationBroadcasterSupport(notifications());
-        ServiceControl control = new ServiceControl(supervisor, this, entry);
+        ServiceControl control = new ServiceControl(supervisor, entry);
         try {
             ObjectName name = new ObjectName(ServiceMXBean.DOMAIN + ":type=Service,name=" + ObjectName.quote(label));
             if (server.isRegistered(name)) {
@@ -120,7 +120,7 @@ final class Jmx implements Supervisor.Observer {
         if (registration != null) {
             Notification notification = new Notification(event.notificationType(), registration.name,
                     registration.sequence.incrementAndGet(), System.currentTimeMillis(), message);
-            notification.setUserData(payload(service, event.notificationType(), message));
+            notification.setUserData(payload(registration, service, event.notificationType(), message));
             registration.emitter.sendNotification(notification);
         }
     }
@@ -135,15 +135,14 @@ final class Jmx implements Supervisor.Observer {
             AttributeChangeNotification notification = new AttributeChangeNotification(registration.name,
                     registration.sequence.incrementAndGet(), System.currentTimeMillis(),
                     "ProcessLimit of " + service + " changed from " + old + " to " + now, "ProcessLimit", "int", old, now);
-            notification.setUserData(payload(service, AttributeChangeNotification.ATTRIBUTE_CHANGE,
+            notification.setUserData(payload(registration, service, AttributeChangeNotification.ATTRIBUTE_CHANGE,
                     notification.getMessage()));
             registration.emitter.sendNotification(notification);
         }
     }
 
-    private CompositeData payload(ServiceState service, String type, String message) {
-        Registration registration = services.get(service);
-        long remaining = registration == null ? 0 : registration.control.getThrottleRemainingSeconds();
+    private static CompositeData payload(Registration registration, ServiceState service, String type, String message) {
+        long remaining = registration.control.getThrottleRemainingSeconds();
         Object[] values = {service.definition().label(), new Date(), type, message,
             service.processLimit(), service.totalProcesses(), service.availableProcesses(), service.isThrottled(),
             remaining};

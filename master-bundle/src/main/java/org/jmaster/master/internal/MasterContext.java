@@ -80,25 +80,26 @@ final class MasterContext implements PolicyContext {
         try {
             pid = spawner.spawn(request, (dead, status) -> {
                 deaths.put(dead, status);
-                supervisor.inbox.submit(() -> reaped(dead));
+                supervisor.inbox.submit(() -> reaped(service, dead));
             });
         } catch (RuntimeException | LinkageError e) {
             throw new SpawnException("fork: " + e);
         }
-        ServiceState stale = supervisor.table.ownerOf(pid);
-        if (stale != null && deaths.containsKey(pid)) {
-            exited(stale, pid, deaths.remove(pid));
+        if (deaths.containsKey(pid)) {
+            ServiceState stale = supervisor.table.ownerOf(pid);
+            if (stale != null) {
+                exited(stale, pid, deaths.remove(pid));
+            }
         }
         supervisor.lifecycle.spawned(entry);
         return new ChildState(pid, next, Instant.now());
     }
 
     /** A reaped child's death, on the loop: unless it was handled already (pid reuse, see spawn). */
-    private void reaped(int pid) {
+    private void reaped(ServiceState service, int pid) {
         ExitStatus status = deaths.remove(pid);
-        ServiceState owner = status == null ? null : supervisor.table.ownerOf(pid);
-        if (owner != null) {
-            exited(owner, pid, status);
+        if (status != null && service.child(pid) != null && supervisor.table.isCurrent(service)) {
+            exited(service, pid, status);
         }
     }
 

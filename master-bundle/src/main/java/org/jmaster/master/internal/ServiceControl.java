@@ -3,10 +3,11 @@ package org.jmaster.master.internal;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanException;
-import org.jmaster.api.ServiceEvent;
 import org.jmaster.api.jmx.ProcessInfo;
 import org.jmaster.api.jmx.ServiceMXBean;
 import org.jmaster.api.spi.policy.ChildState;
@@ -29,13 +30,11 @@ final class ServiceControl implements ServiceMXBean {
     static final int MAX_THROTTLE_SECONDS = 86_400;
 
     private final Supervisor supervisor;
-    private final Jmx jmx;
     private final ServiceEntry entry;
     private final ServiceState service;
 
-    ServiceControl(Supervisor supervisor, Jmx jmx, ServiceEntry entry) {
+    ServiceControl(Supervisor supervisor, ServiceEntry entry) {
         this.supervisor = supervisor;
-        this.jmx = jmx;
         this.entry = entry;
         this.service = entry.state;
     }
@@ -71,19 +70,23 @@ final class ServiceControl implements ServiceMXBean {
             throw new MBeanException(null, "ProcessLimit must be 1 or more, not " + limit + ": an unlimited service"
                     + " (maxproc 0) is configured, not resized");
         }
-        int configured = service.definition().processLimit();
-        if (configured <= 1 && limit != configured) {
-            throw new MBeanException(null, "service " + service + " is " + (configured == 0 ? "unlimited (maxproc 0)"
-                    : "solitary (maxproc 1)") + ": its children were started with " + (configured == 0 ? "-z" : "-l")
-                    + ", so its process limit cannot change at run time; change maxproc and reload");
-        }
-        int old = call(() -> {
+        String refusal = call(() -> {
+            // on the loop, so that no reload changes the definition between the check and the change
+            int configured = service.definition().processLimit();
+            if (configured <= 1 && limit != configured) {
+                return "service " + service + " is " + (configured == 0 ? "unlimited (maxproc 0)" : "solitary (maxproc 1)")
+                        + ": its children were started with " + (configured == 0 ? "-z" : "-l")
+                        + ", so its process limit cannot change at run time; change maxproc and reload";
+            }
             int before = service.processLimit();
             service.setProcessLimit(limit);
             supervisor.binding.policy().availListen(service, supervisor.context);
-            return before;
+            supervisor.observer().processLimitChanged(service, before, limit);
+            return null;
         });
-        jmx.processLimitChanged(service, old, limit);
+        if (refusal != null) {
+            throw new MBeanException(null, refusal);
+        }
     }
 
     @Override
@@ -186,9 +189,7 @@ final class ServiceControl implements ServiceMXBean {
     @Override
     public void restart() throws MBeanException {
         call(() -> {
-            supervisor.lifecycle.restart(entry);
-            supervisor.binding.policy().availListen(service, supervisor.context);
-            supervisor.context.event(service, ServiceEvent.RESTARTED, "service " + service + " restarted by an operator");
+            supervisor.lifecycle.restartAndAnnounce(entry, "service " + service + " restarted by an operator");
             return null;
         });
     }
@@ -211,7 +212,7 @@ final class ServiceControl implements ServiceMXBean {
         }
     }
 
-    private <T> T call(java.util.concurrent.Callable<T> task) throws MBeanException {
+    private <T> T call(Callable<T> task) throws MBeanException {
         try {
             return supervisor.inbox.call(() -> {
                 if (!supervisor.table.isCurrent(service)) {
@@ -219,7 +220,7 @@ final class ServiceControl implements ServiceMXBean {
                 }
                 return task.call();
             }, OPERATION_MILLIS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new MBeanException(null, e.getCause().toString());
         } catch (Exception e) {
             throw new MBeanException(null, e.toString());

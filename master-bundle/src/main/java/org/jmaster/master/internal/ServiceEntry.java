@@ -3,6 +3,7 @@ package org.jmaster.master.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.jmaster.api.ServiceSnapshot;
+import org.jmaster.api.spi.loop.EventLoop;
 import org.jmaster.api.spi.loop.ListenSockets;
 import org.jmaster.api.spi.loop.StatusChannel;
 import org.jmaster.api.spi.loop.Watch;
@@ -53,8 +54,24 @@ final class ServiceEntry {
         return state.snapshot(now, endpoints());
     }
 
+    /** The loop watches the service's listen sockets and status channel. */
+    void watch(EventLoop loop) {
+        watch = loop.watch(listenSockets, statusChannel, events);
+    }
+
+    /** The loop watches nothing of it any more (nothing to do when it did not). */
+    void unwatch() {
+        if (watch != null) {
+            watch.cancel();
+            watch = null;
+        }
+    }
+
     /** The cleanup asked for has ended: tells whoever waits for it. */
     void cleanupEnded() {
+        if (cleanupWaiters.isEmpty()) {
+            return; // every reap ends here: no copy when nobody waits
+        }
         List<Runnable> waiters = new ArrayList<>(cleanupWaiters);
         cleanupWaiters.clear();
         waiters.forEach(Runnable::run);

@@ -61,16 +61,11 @@ final class ServiceLifecycle {
                 new Step("listen sockets", this::openListenSockets, this::releaseListenSockets),
                 new Step("status channel", this::openStatusChannel, this::closeStatusChannel),
                 new Step("service table", supervisor.table::add, supervisor.table::remove),
-                new Step("event loop", this::watch, this::unwatch),
+                new Step("event loop", entry -> entry.watch(supervisor.binding.loop()), ServiceEntry::unwatch),
                 new Step("listen decision", this::availListen, entry -> supervisor.timers.cancelAll(entry.state)),
                 new Step("MBean", entry -> supervisor.observer().added(entry),
                         entry -> supervisor.observer().removed(entry)),
                 new Step("wakeup", supervisor.wakeups::init, supervisor.wakeups::cancel));
-    }
-
-    /** The names of the steps, in start order. */
-    List<String> stepNames() {
-        return steps.stream().map(Step::name).toList();
     }
 
     /** Starts the service of a configuration entry; null (and an error naming it) when it cannot. */
@@ -81,13 +76,9 @@ final class ServiceLifecycle {
         configure(state, settings);
         ServiceEntry entry = new ServiceEntry(resolved.origin(), resolved.fromMasterCf(), resolved.identity(), state,
                 supervisor);
-        if (!Files.isExecutable(Path.of(path))) {
-            notStarted(entry, "command " + path + " does not exist or is not executable");
-            return null;
-        }
-        List<String> untrusted = TrustCheck.runsAsRoot() ? TrustCheck.problems(Path.of(path)) : List.of();
-        if (!untrusted.isEmpty()) {
-            notStarted(entry, "command " + path + " is not root's alone: " + String.join("; ", untrusted));
+        String refusal = commandRefusal(path);
+        if (refusal != null) {
+            notStarted(entry, refusal);
             return null;
         }
         int done = 0;
@@ -105,27 +96,54 @@ final class ServiceLifecycle {
         return entry;
     }
 
+    /**
+     * Why a service may not run this command: it must exist and, when the master is root, be
+     * root's alone (TrustCheck); null when it may. Checked whenever a command may change: at
+     * start and at every update.
+     */
+    private static String commandRefusal(String path) {
+        if (!Files.isExecutable(Path.of(path))) {
+            return "command " + path + " does not exist or is not executable";
+        }
+        List<String> untrusted = TrustCheck.runsAsRoot() ? TrustCheck.problems(Path.of(path)) : List.of();
+        return untrusted.isEmpty() ? null : "command " + path + " is not root's alone: " + String.join("; ", untrusted);
+    }
+
     private void notStarted(ServiceEntry entry, String why) {
         supervisor.context.error(entry.origin + ": service " + entry.state + ": " + why + " -- service not started");
     }
 
-    /** A changed entry of the same identity: it keeps sockets, children and throttle, and restarts. */
+    /**
+     * A changed entry of the same identity: it keeps sockets, children and throttle, and restarts;
+     * with a command it may not run, it stays as it was.
+     */
     void update(ServiceEntry entry, ServiceEntries.Resolved resolved) {
+        MasterSettings settings = supervisor.settings();
+        String path = settings.commandPath(resolved.definition().command().get(0));
+        String refusal = commandRefusal(path);
+        if (refusal != null) {
+            supervisor.context.error(resolved.origin() + ": service " + entry.state + ": " + refusal
+                    + " -- keeping the service as it was");
+            return;
+        }
         entry.origin = resolved.origin();
         entry.fromMasterCf = resolved.fromMasterCf();
         entry.removing = false;
         ServiceState state = entry.state;
-        MasterSettings settings = supervisor.settings();
         int oldLimit = state.processLimit();
-        state.setDefinition(resolved.definition(), settings.commandPath(resolved.definition().command().get(0)));
+        state.setDefinition(resolved.definition(), path);
         configure(state, settings);
         entry.awaitingFirstSpawn = resolved.definition().conditionalWakeup();
         supervisor.observer().processLimitChanged(state, oldLimit, state.processLimit());
+        restartAndAnnounce(entry, "service " + state + " restarted: " + resolved.definition());
+    }
+
+    /** A restart a reload or an operator asked for: then the listen decision again, logged and announced. */
+    void restartAndAnnounce(ServiceEntry entry, String message) {
         restart(entry);
-        supervisor.binding.policy().availListen(state, supervisor.context);
-        String message = "service " + state + " restarted: " + resolved.definition();
+        supervisor.binding.policy().availListen(entry.state, supervisor.context);
         supervisor.context.info(message);
-        supervisor.context.event(state, ServiceEvent.RESTARTED, message);
+        supervisor.context.event(entry.state, ServiceEvent.RESTARTED, message);
     }
 
     private static void configure(ServiceState state, MasterSettings settings) {
@@ -242,16 +260,6 @@ final class ServiceLifecycle {
         Handover.closeQuietly(entry.statusChannel);
     }
 
-    private void watch(ServiceEntry entry) {
-        entry.watch = supervisor.binding.loop().watch(entry.listenSockets, entry.statusChannel, entry.events);
-    }
-
-    private void unwatch(ServiceEntry entry) {
-        if (entry.watch != null) {
-            entry.watch.cancel();
-            entry.watch = null;
-        }
-    }
 
     private void availListen(ServiceEntry entry) {
         supervisor.binding.policy().availListen(entry.state, supervisor.context);

@@ -49,9 +49,12 @@ final class SettingsWatch {
             MasterContext context) {
         MasterSettings next = requested;
         for (Watched watched : TABLE) {
+            if (watched.updatable()) {
+                continue;
+            }
             Object old = watched.value().apply(current);
             Object now = watched.value().apply(requested);
-            if (watched.updatable() || old.equals(now)) {
+            if (old.equals(now)) {
                 continue;
             }
             if (watched.parameter().equals("inet_interfaces")) {

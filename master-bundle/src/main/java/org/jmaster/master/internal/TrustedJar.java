@@ -11,9 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.List;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
+import org.jmaster.api.postfix.TrustCheck;
 
 /**
  * NAME
@@ -24,9 +25,9 @@ import java.util.jar.Manifest;
  *     updateBundle replaces running code in a JVM that may run as root, so it loads only a file:
  *     location directly inside the bundle directory (the distribution's bundle/, or the framework
  *     property jmaster.bundle.directory), named as the directory itself, never through a link of
- *     the caller's; that directory and the jar must belong to the user jmaster runs as and be
- *     writable by no one else; the jar must not be a symbolic link and
- *     must be a bundle with the expected symbolic name. The jar is read once, into memory, so
+ *     the caller's; the jar, that directory and those above it must belong to root or the user
+ *     jmaster runs as and be writable by no one else (TrustCheck); the jar must not be a
+ *     symbolic link and must be a bundle with the expected symbolic name. The jar is read once, into memory, so
  *     what was checked is what is installed; its SHA-256 is kept for the log.
  * DIAGNOSTICS
  *     IllegalArgumentException naming the location and the reason.
@@ -61,8 +62,10 @@ record TrustedJar(Path path, byte[] bytes, String sha256) {
             if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw refused(location, "not a regular file (symbolic links are refused)");
             }
-            checkOwner(location, realDirectory, euid);
-            checkOwner(location, path, euid);
+            List<String> problems = TrustCheck.problems(path, euid);
+            if (!problems.isEmpty()) {
+                throw refused(location, String.join("; ", problems));
+            }
             byte[] bytes;
             try (var in = Files.newInputStream(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 bytes = in.readAllBytes();
@@ -78,19 +81,6 @@ record TrustedJar(Path path, byte[] bytes, String sha256) {
             throw refused(location, e.toString());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void checkOwner(String location, Path path, int euid) throws IOException {
-        Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-        int uid = (Integer) attributes.get("uid");
-        int mode = (Integer) attributes.get("mode");
-        if (uid != euid) {
-            throw refused(location, path + " is owned by uid " + uid + ", not by uid " + euid + " that jmaster runs as");
-        }
-        if ((mode & 0022) != 0) {
-            throw refused(location, path + " is writable by group or others (mode " + String.format("%04o", mode & 07777)
-                    + ")");
         }
     }
 

@@ -4,20 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.jmaster.api.MasterSettings;
 import org.junit.jupiter.api.Test;
 
 /** The parameters a reload may change, and Postfix's warnings for those it may not (master_watch.c). */
 class SettingsWatchTest extends MasterFixture {
-
-    /** The table says which parameters are updatable: the directories and protocols are not. */
-    @Test
-    void theTableNamesWhatCannotChange() {
-        assertEquals(List.of("config_directory", "queue_directory", "inet_protocols", "inet_interfaces"),
-                SettingsWatch.TABLE.stream().filter(w -> !w.updatable()).map(SettingsWatch.Watched::parameter)
-                        .collect(Collectors.toList()));
-    }
 
     /** A non-updatable change keeps the old value with three warnings; an updatable one is taken. */
     @Test

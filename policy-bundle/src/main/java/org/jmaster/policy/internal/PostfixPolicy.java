@@ -2,7 +2,6 @@ package org.jmaster.policy.internal;
 
 import org.jmaster.api.ExitStatus;
 import org.jmaster.api.postfix.StatusRecord;
-import org.jmaster.api.spi.policy.ChildState;
 import org.jmaster.api.spi.policy.PolicyContext;
 import org.jmaster.api.spi.policy.ProcessPolicy;
 import org.jmaster.api.spi.policy.ServiceState;
@@ -42,16 +41,6 @@ public final class PostfixPolicy implements ProcessPolicy {
     @Override
     public void availListen(ServiceState service, PolicyContext context) {
         availability.listen(service, context);
-    }
-
-    /** R15 master_avail_more, for this bundle's tests: the master reaches it through status records. */
-    void availMore(ServiceState service, ChildState child, PolicyContext context) {
-        availability.more(service, child, context);
-    }
-
-    /** R15 master_avail_less, for this bundle's tests: the master reaches it through status records. */
-    void availLess(ServiceState service, ChildState child, PolicyContext context) {
-        availability.less(service, child, context);
     }
 
     @Override

@@ -91,25 +91,6 @@ class PolicyOperationsTest extends PolicyFixture {
                 ServiceEvent.THROTTLED, ServiceEvent.UNTHROTTLED), context.events);
     }
 
-    /**
-     * A new policy instance takes over a throttled service: the throttle timer, which the master
-     * keeps, ends the throttle on time through the new instance.
-     */
-    @Test
-    void aSuccessorEndsTheThrottleOnTime() {
-        ServiceState s = start(SERVICE, true);
-        policy.throttle(s, context);
-        context.advance(20_000);
-        PostfixPolicy successor = new PostfixPolicy();
-        context.policy = successor; // what the master does when the policy bundle is replaced
-        successor.availListen(s, context);
-        context.advance(39_999);
-        assertTrue(s.isThrottled());
-        context.advance(1);
-        assertFalse(s.isThrottled());
-        assertTrue(s.isListening());
-    }
-
     /** A record carrying another service's pid is warned about and changes neither service. */
     @Test
     void foreignPidIsWarnedAndIgnored() {
