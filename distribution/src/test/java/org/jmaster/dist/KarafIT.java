@@ -164,8 +164,9 @@ class KarafIT {
     }
 
     private static void assertRefused(String shell) {
-        assertTrue(shell.contains("Insufficient credentials") || shell.contains("Command not found")
-                || shell.contains("not permitted") || shell.contains("Error executing command"), shell);
+        // Karaf's ACL answers: a command the user may not run at all is hidden, one of a forbidden
+        // argument refused; any other failure is not a refusal
+        assertTrue(shell.contains("Insufficient credentials") || shell.contains("Command not found"), shell);
     }
 
     /** Offline: the local Maven repository, and one holding this build's bundles; free ports; users. */

@@ -1,6 +1,7 @@
 package org.jmaster.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.BufferedReader;
@@ -258,6 +259,7 @@ public class PostfixInteropIT extends JmasterTestSupport {
         awaitStarted("smtp");
         ServiceSnapshot smtp = snapshot("smtp");
         String socket = ProcFs.listeningSocket(25);
+        assertFalse("smtp listens on 25", socket.isEmpty());
         Files.writeString(file, "25 inet n - n - 4 smtpd\n");
         master().reload();
         ServiceSnapshot after = snapshot("25");

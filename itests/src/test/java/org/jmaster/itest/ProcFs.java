@@ -3,6 +3,8 @@ package org.jmaster.itest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Facts about sockets and processes read from /proc. */
 final class ProcFs {
@@ -14,38 +16,37 @@ final class ProcFs {
         return tcpListenPort(inode, "/proc/net/tcp", "/proc/net/tcp6");
     }
 
-    /** The port of the listening TCP socket with this inode in these tables, or -1. */
-    static int tcpListenPort(long inode, String... tables) throws IOException {
+    /** A listening socket of a /proc/net/tcp table: its local port and its inode. */
+    private record Listener(int port, String inode) {
+    }
+
+    /** The listening sockets of these tables, in order. */
+    private static List<Listener> listeners(String... tables) throws IOException {
+        List<Listener> listeners = new ArrayList<>();
         for (String table : tables) {
             if (!Files.exists(Path.of(table))) {
                 continue;
             }
             for (String line : Files.readAllLines(Path.of(table))) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[3].equals("0A") && f[9].equals(Long.toString(inode))) {
-                    return Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                if (f.length > 9 && f[3].equals("0A")) {
+                    listeners.add(new Listener(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16), f[9]));
                 }
             }
         }
-        return -1;
+        return listeners;
+    }
+
+    /** The port of the listening TCP socket with this inode in these tables, or -1. */
+    static int tcpListenPort(long inode, String... tables) throws IOException {
+        return listeners(tables).stream().filter(l -> l.inode().equals(Long.toString(inode))).mapToInt(Listener::port)
+                .findFirst().orElse(-1);
     }
 
     /** The inodes of the listening TCP sockets on this port, IPv4 then IPv6: which sockets they are. */
     static String listeningSocket(int port) throws IOException {
-        StringBuilder inodes = new StringBuilder();
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            if (!Files.exists(Path.of(table))) {
-                continue;
-            }
-            for (String line : Files.readAllLines(Path.of(table))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[3].equals("0A")
-                        && Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16) == port) {
-                    inodes.append(inodes.length() > 0 ? " " : "").append(f[9]);
-                }
-            }
-        }
-        return inodes.toString();
+        return String.join(" ", listeners("/proc/net/tcp", "/proc/net/tcp6").stream().filter(l -> l.port() == port)
+                .map(Listener::inode).toList());
     }
 
     /** True when the inode is an AF_UNIX socket. */

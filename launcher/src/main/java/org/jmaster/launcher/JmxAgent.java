@@ -38,9 +38,6 @@ final class JmxAgent {
             + "java.math.BigDecimal;java.math.BigInteger;java.util.*;javax.management.*;javax.management.openmbean.*;"
             + "javax.security.auth.Subject;java.rmi.MarshalledObject;!*";
 
-    /** Exported for good; held here as well, for the reader. */
-    private static ReadOnlyRegistry registry;
-
     private JmxAgent() {
     }
 
@@ -86,7 +83,7 @@ final class JmxAgent {
         connector.setMBeanServerForwarder(JmxGuard.forwarder(anonymousIsAdmin));
         connector.start();
         try {
-            registry = new ReadOnlyRegistry(port, sockets, "jmxrmi", server.toStub());
+            new ReadOnlyRegistry(port, sockets, "jmxrmi", server.toStub()); // exported for good, as the JDK's own
         } catch (IllegalAccessError e) {
             connector.stop();
             throw new IOException("the JVM needs --add-exports java.rmi/sun.rmi.registry=ALL-UNNAMED", e);

@@ -116,23 +116,24 @@ final class JmxGuard implements InvocationHandler {
             return forward(method, args);
         }
         Decision decision = decide(name, args);
-        String user = user();
         Role role = role();
-        boolean write = !READS.contains(name);
+        boolean allowed = decision.refusal() == null && role != null && role.includes(decision.role());
+        if (allowed && READS.contains(name)) {
+            return forward(method, args); // reads are many (JConsole polls) and not logged: nothing to describe
+        }
+        String user = user();
         String what = printable(describe(name, args));
         if (decision.refusal() != null) {
             AUDIT.warning("JMX: " + user + "@" + clientHost() + " " + what + ": refused: " + decision.refusal());
             throw new SecurityException("Access denied! " + what + " is refused through JMX: " + decision.refusal());
         }
-        if (role == null || !role.includes(decision.role())) {
+        if (!allowed) {
             AUDIT.warning("JMX: " + user + "@" + clientHost() + " (" + role + ") " + what + ": refused, it needs the "
                     + decision.role() + " role");
             throw new SecurityException("Access denied! " + user + " (" + role + ") may not " + what + ": it needs the "
                     + decision.role() + " role");
         }
-        if (write) {
-            AUDIT.info("JMX: " + user + "@" + clientHost() + " (" + role + ") " + what);
-        }
+        AUDIT.info("JMX: " + user + "@" + clientHost() + " (" + role + ") " + what);
         return forward(method, args);
     }
 

@@ -62,13 +62,12 @@ public final class Launcher {
                 credentials = Credentials.load(passwords, access, TrustCheck.effectiveUid());
             } catch (IllegalStateException e) {
                 refusals.add(e.getMessage());
+            } catch (IOException e) {
+                refusals.add("JMX users: " + e);
             }
         }
         if (!refusals.isEmpty()) {
-            for (String refusal : refusals) {
-                System.err.println("jmaster: refusing to start: " + refusal);
-            }
-            System.exit(1);
+            refuse(refusals);
         }
         String pidfile = System.getProperty("jmaster.pidfile");
         if (pidfile != null) {
@@ -79,11 +78,23 @@ public final class Launcher {
                     + " collect the passwords of those who connect; choose a port below " + unprivilegedPortStart());
         }
         if (port > 0) {
-            JmxAgent.start(port, credentials == null ? null : credentials.authenticator(), insecure);
+            try {
+                JmxAgent.start(port, credentials == null ? null : credentials.authenticator(), insecure);
+            } catch (IOException e) {
+                refuse(List.of("JMX on 127.0.0.1:" + port + ": " + e.getMessage()));
+            }
         } else {
             LOG.info("no JMX port: jmaster.jmx.port is not set");
         }
         org.apache.felix.main.Main.main(args);
+    }
+
+    /** Says why on standard error, where bin/jmaster start looks, and exits 1. */
+    private static void refuse(List<String> refusals) {
+        for (String refusal : refusals) {
+            System.err.println("jmaster: refusing to start: " + refusal);
+        }
+        System.exit(1);
     }
 
     /** The first port that any user may bind (Linux lowers it from 1024 in some containers). */

@@ -3,8 +3,12 @@ package org.jmaster.launcher;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,7 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.jmaster.api.MasterSettings;
 import org.jmaster.api.postfix.TrustCheck;
 
 /**
@@ -24,7 +28,8 @@ import org.jmaster.api.postfix.TrustCheck;
  * DESCRIPTION
  *     Run when the JVM's effective uid is 0. The home, bin/, bundle/, conf/, data/, etc/, lib/,
  *     libexec/ and log/ with all they hold (where a link leads too), master_cf, daemon_directory
- *     and config_directory of etc/org.jmaster.master.cfg with what they hold, queue_directory,
+ *     and config_directory of etc/org.jmaster.master.cfg (or their defaults) with what they
+ *     hold, queue_directory,
  *     and the extra files given (the JMX password and access files): each, and each directory
  *     above it, must be owned by root and writable by neither group nor others (TrustCheck).
  *     Whoever could change one of them could run code as root: a .cfg in etc/ names commands,
@@ -51,26 +56,19 @@ final class StartupCheck {
             addTree(home.resolve(directory), paths);
         }
         Properties cfg = settings(home.resolve("etc/org.jmaster.master.cfg"), home);
-        for (String key : List.of("master_cf", "daemon_directory", "config_directory")) {
-            String value = cfg.getProperty(key, "");
-            if (!value.isEmpty()) {
-                addTree(Path.of(value), paths);
-            }
+        addTree(home.resolve(cfg.getProperty("daemon_directory", MasterSettings.DEFAULT_DAEMON_DIRECTORY)), paths);
+        addTree(home.resolve(cfg.getProperty("config_directory", MasterSettings.DEFAULT_CONFIG_DIRECTORY)), paths);
+        String masterCf = cfg.getProperty("master_cf", "");
+        if (!masterCf.isEmpty()) {
+            addTree(home.resolve(masterCf), paths);
         }
-        String queue = cfg.getProperty("queue_directory", "");
-        if (!queue.isEmpty()) {
-            paths.add(Path.of(queue));
-        }
+        paths.add(home.resolve(cfg.getProperty("queue_directory", MasterSettings.DEFAULT_QUEUE_DIRECTORY)));
         paths.addAll(extra);
-        List<String> problems = new ArrayList<>();
+        Set<String> problems = new LinkedHashSet<>();
         for (Path path : paths) {
-            for (String problem : TrustCheck.problems(path)) {
-                if (!problems.contains(problem)) {
-                    problems.add(problem);
-                }
-            }
+            problems.addAll(TrustCheck.problems(path));
         }
-        return problems;
+        return new ArrayList<>(problems);
     }
 
     /**
@@ -79,11 +77,28 @@ final class StartupCheck {
      */
     private static void addTree(Path root, Set<Path> paths) throws IOException {
         paths.add(root);
-        if (Files.isDirectory(root)) {
-            try (Stream<Path> files = Files.walk(root.toRealPath())) {
-                files.forEach(paths::add);
-            }
+        if (!Files.isDirectory(root)) {
+            return;
         }
+        Files.walkFileTree(root, Set.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+                paths.add(directory);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                paths.add(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                paths.add(file); // a loop of links, or unreadable: TrustCheck says what it finds
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /**

@@ -22,11 +22,12 @@ import org.jmaster.api.MasterSettings;
  *     Path directory(queue, private)      checked, or made with Postfix's owner and mode
  *     T as(action)                        run with this thread's file system ids set to mail_owner
  * DESCRIPTION
- *     When the master runs as root, it creates the unix, unix-dgram, fifo and pass endpoints as
- *     Postfix's master does: with the file system user and group ids of mail_owner, so that a
+ *     When the master runs as root, it creates the unix and pass endpoints as Postfix's master
+ *     does: with the file system user and group ids of mail_owner, so that a
  *     process of that user which replaces an endpoint by a symbolic link gains nothing (root's
  *     chmod would follow the link; mail_owner's cannot change a file it does not own). The ids
- *     are the thread's own (setfsuid, setfsgid) and are put back afterwards.
+ *     are the thread's own (setfsuid, setfsgid, and setgroups through the system call, which
+ *     leaves the JVM's other threads alone) and are put back afterwards.
  *
  *     private/ must be a directory of mail_owner, mode 0700; public/ of mail_owner and
  *     setgid_group, mode 0710. A missing one is made so (the queue directory being root's, no one
@@ -60,7 +61,8 @@ final class MailOwner {
 
     /**
      * setgroups(2) of this thread only: the raw system call (glibc's wrapper changes every
-     * thread of the JVM). Its number by architecture; -1 where it is not known here.
+     * thread of the JVM). Its number by architecture; -1 where it is not known here, and then
+     * the master refuses to act as mail_owner rather than keep root's groups.
      */
     private static final long SYS_SETGROUPS = switch (System.getProperty("os.arch")) {
         case "amd64", "x86_64" -> 116;
@@ -105,11 +107,15 @@ final class MailOwner {
      * (Postfix's set_eugid calls setgroups too); this thread's own ids are put back after.
      */
     <T> T as(IoAction<T> action) throws IOException {
+        if (SYS_SETGROUPS < 0) {
+            throw new IOException("setgroups: no system call number for " + System.getProperty("os.arch")
+                    + ": cannot drop root's groups to act as mail_owner");
+        }
         int[] groups = new int[Math.max(Ids.INSTANCE.getgroups(0, null), 0)];
         if (Ids.INSTANCE.getgroups(groups.length, groups) != groups.length) {
             throw new IOException("getgroups failed: errno " + Native.getLastError());
         }
-        if (SYS_SETGROUPS >= 0 && Ids.INSTANCE.syscall(SYS_SETGROUPS, 0L, Pointer.NULL) != 0) {
+        if (Ids.INSTANCE.syscall(SYS_SETGROUPS, 0L, Pointer.NULL) != 0) {
             throw new IOException("setgroups(0) failed: errno " + Native.getLastError());
         }
         int oldGid = Ids.INSTANCE.setfsgid(gid);
@@ -122,10 +128,8 @@ final class MailOwner {
         } finally {
             Ids.INSTANCE.setfsuid(oldUid);
             Ids.INSTANCE.setfsgid(oldGid);
-            boolean restored = Ids.INSTANCE.setfsuid(-1) == oldUid && Ids.INSTANCE.setfsgid(-1) == oldGid;
-            if (SYS_SETGROUPS >= 0) {
-                restored &= Ids.INSTANCE.syscall(SYS_SETGROUPS, (long) groups.length, groups) == 0;
-            }
+            boolean restored = Ids.INSTANCE.setfsuid(-1) == oldUid && Ids.INSTANCE.setfsgid(-1) == oldGid
+                    && Ids.INSTANCE.syscall(SYS_SETGROUPS, (long) groups.length, groups) == 0;
             if (!restored) {
                 // this thread would go on with mail_owner's file access: stop it rather than go on wrong
                 throw new IllegalStateException("could not restore this thread's file system ids " + oldUid + "/"
