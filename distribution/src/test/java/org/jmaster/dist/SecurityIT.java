@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -294,10 +296,27 @@ class SecurityIT {
         return run(argv, dir.resolve("attacker"));
     }
 
+    /**
+     * A JMX port someone else holds fails the start with the reason, and start says so rather
+     * than "started": the JVM writes its pid only once nothing is left to refuse.
+     */
+    @Test
+    void aTakenJmxPortFailsTheStartWithTheReason() throws Exception {
+        Container.copy(Path.of(System.getProperty("jmaster.distribution")), dir.resolve("jmaster"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertStartRefused("JMX on 127.0.0.1:" + taken.getLocalPort() + ": Port already in use", taken.getLocalPort());
+        }
+    }
+
     private void assertStartRefused(String message) throws Exception {
+        assertStartRefused(message, Container.freePort());
+    }
+
+    private void assertStartRefused(String message, int jmxPort) throws Exception {
         ProcessBuilder start = new ProcessBuilder(dir.resolve("jmaster/bin/jmaster").toString(), "start")
                 .redirectErrorStream(true);
-        start.environment().put("JMASTER_JMX_PORT", Integer.toString(Container.freePort()));
+        start.environment().put("JMASTER_JMX_PORT", Integer.toString(jmxPort));
         Process process = start.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));

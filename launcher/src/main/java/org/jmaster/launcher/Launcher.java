@@ -22,13 +22,14 @@ import org.jmaster.api.postfix.TrustCheck;
  *         -cp bin/felix.jar:bin/jmaster-launcher.jar org.jmaster.launcher.Launcher
  * DESCRIPTION
  *     As root, first the start-up check (StartupCheck): jmaster refuses to start when someone
- *     other than root could change what it reads or runs. Then the JVM writes its own pid into
- *     the pid file, whose lock bin/jmaster holds for it (the descriptor is the JVM's once the
- *     script execs java). Then the JMX connector (JmxAgent) with the users of
- *     jmaster.jmx.password.file and the roles of jmaster.jmx.access.file (Credentials); the
- *     password file is made at first start. Unauthenticated JMX exists only as a development
- *     switch, jmaster.jmx.insecure.without.password, and is refused when the JVM runs as root.
- *     Then Felix's own launcher, which returns when the framework stops.
+ *     other than root could change what it reads or runs. Then the JMX connector (JmxAgent)
+ *     with the users of jmaster.jmx.password.file and the roles of jmaster.jmx.access.file
+ *     (Credentials); the password file is made at first start. Unauthenticated JMX exists only
+ *     as a development switch, jmaster.jmx.insecure.without.password, and is refused when the
+ *     JVM runs as root. Then, nothing being left to refuse, the JVM writes its own pid into the
+ *     pid file, whose lock bin/jmaster holds for it (the descriptor is the JVM's once the script
+ *     execs java), and bin/jmaster start takes that as started. Then Felix's own launcher,
+ *     which returns when the framework stops.
  * DIAGNOSTICS
  *     "jmaster: refusing to start: <why>" on standard error, one line per reason, and exit
  *     status 1.
@@ -69,10 +70,6 @@ public final class Launcher {
         if (!refusals.isEmpty()) {
             refuse(refusals);
         }
-        String pidfile = System.getProperty("jmaster.pidfile");
-        if (pidfile != null) {
-            writePid(Path.of(pidfile));
-        }
         if (port > 0 && root && port >= unprivilegedPortStart()) {
             LOG.warning("JMX port " + port + " is not privileged: while jmaster is down any local user may bind it and"
                     + " collect the passwords of those who connect; choose a port below " + unprivilegedPortStart());
@@ -85,6 +82,11 @@ public final class Launcher {
             }
         } else {
             LOG.info("no JMX port: jmaster.jmx.port is not set");
+        }
+        // Last, once nothing is left to refuse: bin/jmaster start reports success when it sees the pid.
+        String pidfile = System.getProperty("jmaster.pidfile");
+        if (pidfile != null) {
+            writePid(Path.of(pidfile));
         }
         org.apache.felix.main.Main.main(args);
     }
@@ -100,8 +102,10 @@ public final class Launcher {
     /** The first port that any user may bind (Linux lowers it from 1024 in some containers). */
     private static int unprivilegedPortStart() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip());
-        } catch (IOException | NumberFormatException e) {
+            // readAllLines, not readString: /proc says its files are empty, and readString then reads one byte
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).get(0)
+                    .strip());
+        } catch (IOException | RuntimeException e) {
             return 1024;
         }
     }
