@@ -45,6 +45,13 @@ public final class MasterSettings {
     public static final String DEFAULT_MAIL_OWNER = "postfix";
     /** {@code setgid_group}. */
     public static final String DEFAULT_SETGID_GROUP = "postdrop";
+    /** {@code data_directory} without a main.cf, relative to the working directory (Postfix's is /var/lib/postfix). */
+    public static final String DEFAULT_DATA_DIRECTORY = "data";
+    /** The main.cf parameters the master reads, which main.cf decides when there is one. */
+    public static final List<String> MAIN_CF_PARAMETERS = List.of("queue_directory", "daemon_directory",
+            "data_directory", "mail_owner", "setgid_group", "default_process_limit", "service_throttle_time",
+            "master_service_disable", "inet_interfaces", "inet_protocols", "import_environment", "compatibility_level",
+            "maillog_file", "syslog_name", "syslog_facility", "postlog_service_name");
 
     private final Path queueDirectory;
     private final String configDirectory;
@@ -59,6 +66,17 @@ public final class MasterSettings {
     private final List<String> masterServiceDisable;
     private final String mailOwner;
     private final String setgidGroup;
+    private final Path dataDirectory;
+    private final boolean chrootDefault;
+    private final String maillogFile;
+    private final String syslogName;
+    private final String syslogFacility;
+    private final String postlogServiceName;
+    private final boolean strict;
+    private final boolean watchMasterCf;
+    private final boolean verbose;
+    private final boolean debug;
+    private final String childStderr;
     /** The parameters as configured, for messages and for keeping one across a reload. */
     private final Map<String, String> values = new TreeMap<>();
 
@@ -85,6 +103,21 @@ public final class MasterSettings {
         masterServiceDisable = list("master_service_disable", "");
         mailOwner = string("mail_owner", DEFAULT_MAIL_OWNER);
         setgidGroup = string("setgid_group", DEFAULT_SETGID_GROUP);
+        dataDirectory = Path.of(string("data_directory", DEFAULT_DATA_DIRECTORY)).toAbsolutePath().normalize();
+        String level = string("compatibility_level", "1");
+        if (!level.matches("[0-9]+(\\.[0-9]+)*")) {
+            throw badValue("compatibility_level", level);
+        }
+        chrootDefault = level.matches("0+(\\.[0-9]+)*"); // master.cf's "-" chroot is y below level 1
+        maillogFile = string("maillog_file", "");
+        syslogName = string("syslog_name", "postfix");
+        syslogFacility = string("syslog_facility", "mail");
+        postlogServiceName = string("postlog_service_name", "postlog");
+        strict = bool("strict_start", false);
+        watchMasterCf = bool("master_cf_watch", false);
+        verbose = bool("verbose", false);
+        debug = bool("debug", false);
+        childStderr = string("child_stderr", "");
     }
 
     /** Every parameter at its default. */
@@ -135,6 +168,16 @@ public final class MasterSettings {
             throw badValue(key, text);
         }
         return Duration.ofSeconds(seconds);
+    }
+
+    /** A main.cf boolean: yes or no (also true, false). */
+    private boolean bool(String key, boolean dflt) {
+        String text = string(key, dflt ? "yes" : "no");
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "yes", "true" -> true;
+            case "no", "false" -> false;
+            default -> throw badValue(key, text);
+        };
     }
 
     private static IllegalArgumentException badValue(String key, String value) {
@@ -206,6 +249,61 @@ public final class MasterSettings {
         return setgidGroup;
     }
 
+    /** {@code data_directory}: where Postfix's master keeps master.lock, which bin/jmaster locks for jmaster. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** What "-" means in master.cf's chroot column: y below compatibility_level 1, else n. */
+    public boolean chrootDefault() {
+        return chrootDefault;
+    }
+
+    /** {@code maillog_file}: when set, the master logs through the postlog service, as every daemon. */
+    public String maillogFile() {
+        return maillogFile;
+    }
+
+    /** {@code syslog_name}: the master logs as syslog_name/master. */
+    public String syslogName() {
+        return syslogName;
+    }
+
+    /** {@code syslog_facility}. */
+    public String syslogFacility() {
+        return syslogFacility;
+    }
+
+    /** {@code postlog_service_name}: the unix-dgram service under public/ that postlogd reads. */
+    public String postlogServiceName() {
+        return postlogServiceName;
+    }
+
+    /** jmaster's {@code strict_start}: a refused service or a bad master.cf line at start-up is fatal, as in Postfix. */
+    public boolean strictStart() {
+        return strict;
+    }
+
+    /** jmaster's {@code master_cf_watch}: a change of the master.cf file is a reload (off: SIGHUP or JMX only, as Postfix). */
+    public boolean watchMasterCf() {
+        return watchMasterCf;
+    }
+
+    /** jmaster's {@code verbose}: children get -v, as under master -v. */
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /** jmaster's {@code debug}: children get -d, as under master -d. */
+    public boolean debug() {
+        return debug;
+    }
+
+    /** jmaster's {@code child_stderr}: a file children's standard error is appended to; empty: /dev/null. */
+    public String childStderr() {
+        return childStderr;
+    }
+
     /** A parameter as configured (absent: null). */
     public String value(String key) {
         return values.get(key);
@@ -235,13 +333,13 @@ public final class MasterSettings {
                 && importEnvironment.equals(s.importEnvironment) && inetInterfaces.equals(s.inetInterfaces)
                 && inetProtocols.equals(s.inetProtocols) && stopTimeout.equals(s.stopTimeout)
                 && masterCf.equals(s.masterCf) && masterServiceDisable.equals(s.masterServiceDisable)
-                && mailOwner.equals(s.mailOwner) && setgidGroup.equals(s.setgidGroup);
+                && mailOwner.equals(s.mailOwner) && setgidGroup.equals(s.setgidGroup) && values.equals(s.values);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(queueDirectory, configDirectory, daemonDirectory, defaultProcessLimit, serviceThrottleTime,
                 importEnvironment, inetInterfaces, inetProtocols, stopTimeout, masterCf, masterServiceDisable, mailOwner,
-                setgidGroup);
+                setgidGroup, values);
     }
 }

@@ -66,6 +66,14 @@ public record ServiceDefinition(String name, ServiceType type, boolean privateSe
      * @throws IllegalArgumentException naming the field and the bad value
      */
     public static ServiceDefinition fromColumns(List<String> columns, int defaultProcessLimit) {
+        return fromColumns(columns, defaultProcessLimit, false);
+    }
+
+    /**
+     * As {@link #fromColumns(List, int)}, with what {@code -} means in the chroot column
+     * ({@link MasterSettings#chrootDefault()}: y below compatibility_level 1).
+     */
+    public static ServiceDefinition fromColumns(List<String> columns, int defaultProcessLimit, boolean chrootDefault) {
         List<String> field = MasterCfSyntax.COLUMNS;
         if (columns.size() != field.size()) {
             throw new IllegalArgumentException("expected " + field.size() + " fields, got " + columns.size());
@@ -83,7 +91,7 @@ public record ServiceDefinition(String name, ServiceType type, boolean privateSe
         }
         return new ServiceDefinition(columns.get(0).strip(), ServiceType.ofColumn(columns.get(1).strip()),
                 MasterCfSyntax.flag("private", columns.get(2), true), MasterCfSyntax.flag("unpriv", columns.get(3), true),
-                MasterCfSyntax.flag("chroot", columns.get(4), false),
+                MasterCfSyntax.flag("chroot", columns.get(4), chrootDefault),
                 MasterCfSyntax.number("wakeup", wakeup, 0, columns.get(5)), conditional,
                 MasterCfSyntax.number("maxproc", columns.get(6).strip(), defaultProcessLimit, columns.get(6)),
                 MasterCfSyntax.splitCommand(columns.get(7)));

@@ -20,7 +20,8 @@ import org.quicktheories.generators.Generate;
 class SettingsFuzzTest {
     private static final List<String> KEYS = List.of("queue_directory", "config_directory", "daemon_directory",
             "default_process_limit", "service_throttle_time", "import_environment", "inet_interfaces", "inet_protocols",
-            "stop_timeout", "master_cf", "master_service_disable");
+            "stop_timeout", "master_cf", "master_service_disable", "data_directory", "compatibility_level", "strict_start",
+            "master_cf_watch", "verbose", "debug", "child_stderr");
     private static final AtomicLong TRIED = new AtomicLong();
     private static final AtomicLong REFUSED = new AtomicLong();
 
