@@ -1,15 +1,10 @@
 package org.jmaster.master.internal;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.jmaster.api.ServiceType;
+import org.jmaster.api.ServiceDefinition;
+import org.jmaster.api.spi.loop.EventLoop;
 import org.jmaster.api.spi.policy.ServiceState;
 
 /**
@@ -20,11 +15,11 @@ import org.jmaster.api.spi.policy.ServiceState;
  *                     and every N seconds
  *     cancel(entry)   no more triggers
  * DESCRIPTION
- *     A trigger is a normal client of the service's own endpoint that sends one byte 'W': it
- *     wakes the master's listen event (a child is spawned) or an idle child accepts it. inet
- *     services are triggered on their first address (a wildcard address through loopback), unix
- *     services on their socket. pass services would need a descriptor to pass: they, like
- *     unix-dgram and fifo, are not triggered and get a warning every period.
+ *     A trigger is a normal client of the service's own endpoint that sends the request 'W': it
+ *     wakes the master's listen event (a child is spawned) or an idle child takes it. The event
+ *     loop sends it (EventLoop.trigger: inet, unix, fifo and pass as Postfix does; unix-dgram
+ *     cannot be triggered and gets a warning every period), on the service's first endpoint.
+ *     Without a loop bound at that moment, the trigger is skipped; the timer keeps running.
  *
  *     No trigger while the service is throttled; the timer keeps running. Sending happens on a
  *     thread of its own with a 1 s deadline, so a full backlog never blocks the event loop.
@@ -73,52 +68,19 @@ final class Wakeups implements AutoCloseable {
 
     private void send(ServiceEntry entry) {
         ServiceState service = entry.state;
-        ServiceType type = service.definition().type();
+        ServiceDefinition definition = service.definition();
         String address = entry.endpoints().get(0);
         sender.execute(() -> {
+            EventLoop loop = supervisor.binding.loop();
+            if (loop == null) {
+                return; // skipped: the timer comes again next period
+            }
             try {
-                trigger(type, address);
+                loop.trigger(definition, address, DEADLINE_MILLIS);
             } catch (IOException e) {
                 supervisor.context.warning("master_wakeup_timer_event: service " + service + ": " + e.getMessage());
             }
         });
-    }
-    static void trigger(ServiceType type, String address) throws IOException {
-        switch (type) {
-            case INET -> {
-                try (Socket socket = new Socket()) {
-                    socket.connect(inetAddress(address), DEADLINE_MILLIS);
-                    socket.setSoTimeout(DEADLINE_MILLIS);
-                    socket.getOutputStream().write('W');
-                }
-            }
-            case UNIX -> {
-                try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    channel.configureBlocking(false);
-                    if (!channel.connect(UnixDomainSocketAddress.of(address))) {
-                        throw new IOException("Resource temporarily unavailable");
-                    }
-                    channel.write(ByteBuffer.wrap(new byte[] {'W'}));
-                }
-            }
-            default -> throw new IOException("Operation not supported");
-        }
-    }
-
-    /** "127.0.0.1:25", "[::1]:25"; the wildcard addresses are reached through loopback. */
-    static InetSocketAddress inetAddress(String address) {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
-        int port = Integer.parseInt(address.substring(colon + 1));
-        if (host.startsWith("[")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (host.equals("0.0.0.0")) {
-            host = "127.0.0.1";
-        } else if (host.equals("::")) {
-            host = "::1";
-        }
-        return new InetSocketAddress(host, port);
     }
 
     @Override

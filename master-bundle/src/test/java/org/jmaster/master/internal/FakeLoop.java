@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.ServiceType;
@@ -42,6 +45,12 @@ final class FakeLoop implements EventLoop {
     boolean lateCancels;
     /** The delays of every schedule(), in order. */
     final List<Long> scheduled = new ArrayList<>();
+    /** Every trigger(), as "type endpoint timeout", from the master's wakeup thread. */
+    final BlockingQueue<String> triggers = new LinkedBlockingQueue<>();
+    /** What trigger() throws, if anything. */
+    volatile IOException triggerFailure;
+    /** When set, trigger() waits for it after recording the call. */
+    volatile CountDownLatch triggerGate;
 
     FakeLoop(FakeClock clock) {
         this.clock = clock;
@@ -109,7 +118,7 @@ final class FakeLoop implements EventLoop {
     public ListenSockets open(ServiceDefinition definition, MasterSettings settings, int backlog) throws IOException {
         calls.add("open " + definition.name());
         if (definition.name().equals(busy)) {
-            throw new IOException("bind " + definition.name() + ": Address already in use");
+            throw new IOException("bind " + definition.name().replace(":", " port ") + ": Address already in use");
         }
         ListenSockets sockets = new ListenSockets(List.of(endpointName(definition, settings)),
                 List.of(ServerSocketChannel.open()), new int[] {nextFd++}, true);
@@ -141,6 +150,23 @@ final class FakeLoop implements EventLoop {
         FakeWatch watch = new FakeWatch(sockets, status, events);
         watches.add(watch);
         return watch;
+    }
+
+    @Override
+    public void trigger(ServiceDefinition definition, String endpoint, int timeoutMillis) throws IOException {
+        triggers.add(definition.type() + " " + endpoint + " " + timeoutMillis);
+        CountDownLatch gate = triggerGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        IOException failure = triggerFailure;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override

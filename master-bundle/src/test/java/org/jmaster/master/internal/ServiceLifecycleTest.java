@@ -56,7 +56,7 @@ class ServiceLifecycleTest extends MasterFixture {
         reload("nothere unix n - n - 1 nosuchcommand", "127.0.0.1:10025 inet n - n - 4 cmd", "pickup unix n - n - 1 pickup");
         assertEquals(1, logged(masterCf + ": line 1: service nothere(public/nothere): command " + dir.resolve("libexec")
                 .resolve("nosuchcommand") + " does not exist or is not executable -- service not started"));
-        assertEquals(1, logged(masterCf + ": line 2: service 127.0.0.1:10025(127.0.0.1:10025): bind 127.0.0.1:10025:"
+        assertEquals(1, logged(masterCf + ": line 2: service 127.0.0.1:10025(127.0.0.1:10025): bind 127.0.0.1 port 10025:"
                 + " Address already in use -- service not started"));
         assertTrue(entry("pickup") != null, "the other services start");
         assertEquals(List.of("open 127.0.0.1:10025", "open pickup", "status channel", "watch [public/pickup]",

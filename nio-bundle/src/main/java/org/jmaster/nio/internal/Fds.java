@@ -7,14 +7,23 @@ import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.channels.Channel;
+import java.nio.channels.Pipe;
 
 /**
- * The descriptor numbers behind NIO channels, which children must receive at fixed numbers, and
- * the one socket option the JDK does not offer (IPV6_V6ONLY).
+ * The descriptor numbers behind NIO channels, which children must receive at fixed numbers, the
+ * one socket option the JDK does not offer (IPV6_V6ONLY), and JDK channels for descriptors the
+ * JDK cannot make (adopt: a unix-dgram socket, a fifo).
  *
  * <p>The JDK exposes a channel's descriptor only through {@code sun.nio.ch.SelChImpl.getFDVal()};
  * calling it needs the JVM flag {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (no
  * {@code --add-opens}, no boot delegation).
+ *
+ * <p>Caution, adopt: the channel is the read end of a JDK pipe whose descriptor number now names
+ * the adopted file (dup3 replaces the pipe's read end atomically; the write end is closed at
+ * once). The JDK keeps only that number, so it selects, reads, sets O_NONBLOCK and finally closes
+ * the adopted file as it would the pipe: once, when the channel is closed and no selector holds
+ * it any more (a registered channel is closed by the selector's deregistration). Nothing else may
+ * close that number; the caller's own descriptor is closed here, whether adopt succeeds or not.
  */
 final class Fds {
     private static final int IPPROTO_IPV6 = 41;
@@ -47,6 +56,32 @@ final class Fds {
             }
         }
         throw new IllegalStateException("no descriptor in " + channel.getClass().getName());
+    }
+
+    /**
+     * A channel selectable for OP_READ that owns this descriptor from now on (see Caution); the
+     * descriptor itself is closed, whatever happens. The channel is non-blocking and close-on-exec.
+     */
+    static Pipe.SourceChannel adopt(int fd) throws IOException {
+        Pipe.SourceChannel source = null;
+        try {
+            Pipe pipe = Pipe.open();
+            source = pipe.source();
+            pipe.sink().close();
+            Libc.C.INSTANCE.dup3(fd, of(source), Libc.O_CLOEXEC);
+            source.configureBlocking(false);
+            return source;
+        } catch (LastErrorException e) {
+            source.close();
+            throw Libc.error("dup3", e);
+        } catch (IOException | RuntimeException e) {
+            if (source != null) {
+                source.close();
+            }
+            throw e;
+        } finally {
+            Libc.closeQuietly(fd);
+        }
     }
 
     /** Makes an AF_INET6 socket IPv6-only, as Postfix does, so that it can share its port with IPv4. */

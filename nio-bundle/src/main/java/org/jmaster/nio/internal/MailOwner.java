@@ -19,14 +19,17 @@ import org.jmaster.api.MasterSettings;
  *     master_listen.c set_eugid, postfix-script check)
  * SYNOPSIS
  *     MailOwner of(settings)
+ *     MailOwner ownerOf(directory)        the user who owns private/ or public/ (null: root)
  *     Path directory(queue, private)      checked, or made with Postfix's owner and mode
  *     T as(action)                        run with this thread's file system ids set to mail_owner
  * DESCRIPTION
- *     When the master runs as root, it creates the unix and pass endpoints as Postfix's master
- *     does: with the file system user and group ids of mail_owner, so that a
+ *     When the master runs as root, it creates the unix, unix-dgram, fifo and pass endpoints as
+ *     Postfix's master does: with the file system user and group ids of mail_owner, so that a
  *     process of that user which replaces an endpoint by a symbolic link gains nothing (root's
- *     chmod would follow the link; mail_owner's cannot change a file it does not own). The ids
- *     are the thread's own (setfsuid, setfsgid, and setgroups through the system call, which
+ *     chmod would follow the link; mail_owner's cannot change a file it does not own). It opens a
+ *     fifo for a wakeup trigger the same way (master_wakeup.c), as the owner of the fifo's
+ *     directory, which open checked to be mail_owner (the trigger is not told the settings). The
+ *     ids are the thread's own (setfsuid, setfsgid, and setgroups through the system call, which
  *     leaves the JVM's other threads alone) and are put back afterwards.
  *
  *     private/ must be a directory of mail_owner, mode 0700; public/ of mail_owner and
@@ -51,6 +54,8 @@ final class MailOwner {
         int setfsgid(int gid);
 
         Pointer getpwnam(String name);
+
+        Pointer getpwuid(int uid);
 
         Pointer getgrnam(String name);
 
@@ -100,6 +105,23 @@ final class MailOwner {
             throw new IOException("setgid_group \"" + settings.setgidGroup() + "\" is not a group");
         }
         return new MailOwner(settings.mailOwner(), uid, gid, settings.setgidGroup(), group.getInt(offset));
+    }
+
+    /**
+     * The user who owns this directory, to act as: mail_owner for private/ and public/ (see
+     * directory). Null when root owns it: only root can have put anything there.
+     */
+    static synchronized MailOwner ownerOf(Path directory) throws IOException {
+        Map<String, Object> attributes = Files.readAttributes(directory, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) attributes.get("uid");
+        if (uid == 0) {
+            return null;
+        }
+        Pointer user = Ids.INSTANCE.getpwuid(uid);
+        if (user == null) { // no name: the directory's own group
+            return new MailOwner("uid " + uid, uid, (Integer) attributes.get("gid"), null, -1);
+        }
+        return new MailOwner(user.getPointer(0).getString(0), uid, user.getInt(2 * Native.POINTER_SIZE + 4), null, -1);
     }
 
     /**

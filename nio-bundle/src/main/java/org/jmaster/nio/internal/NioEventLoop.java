@@ -34,9 +34,11 @@ import org.osgi.service.component.annotations.Deactivate;
  *     keep                                    hold a departing master's listen sockets
  *     watch -> Watch (setListening, statusChannel, cancel)   what the loop watches for a service
  *     schedule, execute                       timers and tasks on the loop thread
+ *     trigger                                 a wakeup request (Triggers), on the caller's thread
  * DESCRIPTION
- *     For each watch the loop holds a key per listen socket, with OP_ACCEPT interest only while
- *     the master listens: a ready key means "a client waits" and is reported, never accepted.
+ *     For each watch the loop holds a key per listen socket, with interest only while the master
+ *     listens: OP_ACCEPT, or OP_READ for unix-dgram and fifo, which have nothing to accept. A
+ *     ready key means "a client waits" and is reported, never accepted nor read.
  *     The status channel is always read: each readable event reads what is there, reports every
  *     whole 12-byte record in order, and reports a trailing fragment as a partial update, which
  *     is then discarded (Postfix has no resynchronisation either).
@@ -174,6 +176,19 @@ public final class NioEventLoop implements EventLoop {
     }
 
     @Override
+    public void trigger(ServiceDefinition definition, String endpoint, int timeoutMillis) throws IOException {
+        if (loop.inLoop()) {
+            throw new IllegalStateException("a wakeup trigger of " + endpoint + " would block the event loop");
+        }
+        Triggers.trigger(definition.type(), endpoint, timeoutMillis);
+    }
+
+    /** What makes a listen channel ready: a connection to accept, or something to read. */
+    private static int readiness(SelectableChannel channel) {
+        return (channel.validOps() & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+    }
+
+    @Override
     public Timer schedule(long delayMillis, Runnable task) {
         return loop.schedule(delayMillis, task);
     }
@@ -203,7 +218,7 @@ public final class NioEventLoop implements EventLoop {
             listening = enabled;
             for (SelectionKey key : listenKeys) {
                 if (key.isValid()) {
-                    key.interestOps(enabled ? SelectionKey.OP_ACCEPT : 0);
+                    key.interestOps(enabled ? readiness(key.channel()) : 0);
                 }
             }
             loop.changed();
@@ -237,7 +252,7 @@ public final class NioEventLoop implements EventLoop {
             if (listenKeys.isEmpty()) {
                 List<SelectionKey> keys = new ArrayList<>();
                 for (SelectableChannel listen : sockets.channels()) {
-                    keys.add(loop.register(listen, listening ? SelectionKey.OP_ACCEPT : 0, key -> events.listenReady()));
+                    keys.add(loop.register(listen, listening ? readiness(listen) : 0, key -> events.listenReady()));
                 }
                 listenKeys.addAll(keys); // only once all are registered: a retry registers them all again
             }

@@ -205,7 +205,7 @@ class NioEventLoopTest {
         try (ServerSocketChannel taken = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
             IOException e = assertThrows(IOException.class, () -> open("127.0.0.1:" + port + " inet n - n - 2 x"));
-            assertTrue(e.getMessage().startsWith("bind 127.0.0.1:" + port + ": "), e.getMessage());
+            assertEquals("bind 127.0.0.1 port " + port + ": Address already in use", e.getMessage());
         }
     }
 
@@ -224,13 +224,6 @@ class NioEventLoopTest {
         Service again = open("foo unix - n n - 2 x");
         assertTrue(Files.exists(queue.resolve("private/foo")), "a stale socket file is replaced");
         again.sockets.close();
-    }
-
-    @Test
-    void unsupportedTypesAreRefusedByName() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> open("postlog unix-dgram n - n - 1 postlogd"));
-        assertEquals("service postlog: type unix-dgram is not supported yet (inet, unix and pass are)", e.getMessage());
     }
 
     /** A waiting client is reported only while listening is enabled; the master never accepts. */

@@ -53,6 +53,23 @@ public interface EventLoop {
      */
     Watch watch(ListenSockets sockets, StatusChannel status, LoopEvents events);
 
+    /**
+     * Sends Postfix's wakeup request {@code 'W'} to an endpoint of a service, as
+     * {@code master_wakeup.c} does: inet through a TCP connection ({@code inet_trigger}), unix
+     * through a stream connection ({@code unix_trigger}), fifo by opening it for writing
+     * ({@code fifo_trigger}, as mail_owner when the master runs as root), pass by passing one end
+     * of a pipe that carries the request ({@code pass_trigger}). A unix-dgram service cannot be
+     * triggered: the answer is Postfix's EOPNOTSUPP. Called from a thread of the master's, never
+     * the loop thread; blocks at most the given time.
+     *
+     * @param endpoint one of the service's {@link ListenSockets#addresses() addresses}: a wildcard
+     *     inet address is reached through loopback
+     * @throws IOException in the system's words ("Connection refused", "Resource temporarily
+     *     unavailable"); "Operation not supported" for unix-dgram
+     * @since 1.1
+     */
+    void trigger(ServiceDefinition definition, String endpoint, int timeoutMillis) throws IOException;
+
     /** Runs the task on the loop thread after the delay; cancellable from any thread. */
     Timer schedule(long delayMillis, Runnable task);
 

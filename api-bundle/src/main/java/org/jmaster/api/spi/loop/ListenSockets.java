@@ -6,9 +6,9 @@ import java.nio.channels.SelectableChannel;
 import java.util.List;
 
 /**
- * The master's listen endpoints of one service: open, bound, listening, non-blocking channels,
- * their descriptor numbers (what children get at fd 6 and up, in this order), and what operators
- * are shown.
+ * The master's listen endpoints of one service: open, bound, listening, non-blocking channels
+ * (for unix-dgram and fifo, channels selectable for reading only), their descriptor numbers (what
+ * children get at fd 6 and up, in this order), and what operators are shown.
  *
  * <p>JDK channels only, so that the master can keep them while the bundle that opened them is
  * replaced, and hand them to its successor.
@@ -23,7 +23,7 @@ public final class ListenSockets implements Closeable {
      * @param addresses one per channel: {@code 127.0.0.1:25}, {@code [::1]:25}, or a socket path
      * @param channels the listening channels, in the order children receive them
      * @param fds their descriptor numbers, in the same order
-     * @param localOnly every address is local (unix socket or loopback)
+     * @param localOnly every address is local (a unix, unix-dgram or fifo path, or loopback)
      */
     public ListenSockets(List<String> addresses, List<SelectableChannel> channels, int[] fds, boolean localOnly) {
         if (addresses.size() != channels.size() || channels.size() != fds.length) {

@@ -7,10 +7,10 @@
  * hand them to the next loop when the nio bundle is replaced. It watches them for the master
  * ({@link org.jmaster.api.spi.loop.Watch}), telling it what happens
  * ({@link org.jmaster.api.spi.loop.LoopEvents}), and runs its timers and tasks, all on its one
- * thread.
+ * thread. It also sends the master's wakeup triggers (1.1).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.jmaster.api.spi.loop;
 
 import org.osgi.annotation.bundle.Export;
