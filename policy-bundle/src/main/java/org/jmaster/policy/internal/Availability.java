@@ -150,7 +150,13 @@ final class Availability {
         try {
             child = context.spawn(service, stress);
         } catch (SpawnException e) {
+            // as Postfix: a fork failure is one line; an exec failure is the child's "master_spawn:
+            // exec ..." and then the master's bad start-up (its "exit status 1" has no pid here)
             String message = "master_spawn: " + e.getMessage() + " -- throttling";
+            if (e.getMessage().startsWith("exec ")) {
+                context.warning("master_spawn: " + e.getMessage());
+                message = service.path() + ": bad command startup -- throttling";
+            }
             context.warning(message);
             service.countBadStartup();
             context.event(service, ServiceEvent.BAD_STARTUP, message);

@@ -117,14 +117,14 @@ class PolicyOperationsTest extends PolicyFixture {
         assertTrue(s.isListening());
     }
 
-    /** A failed exec is a bad start-up operators see, with the path in the message. */
+    /** A failed exec is a bad start-up, in the two lines Postfix logs for it (the child's exec, the master's verdict). */
     @Test
     void execFailureIsABadStartup() {
         ServiceState s = start(SERVICE, true);
         context.spawnFailure = "exec /usr/libexec/postfix/smtpd: No such file or directory";
         connect(s);
-        assertEquals(List.of("master_spawn: exec /usr/libexec/postfix/smtpd: No such file or directory -- throttling"),
-                context.warnings);
+        assertEquals(List.of("master_spawn: exec /usr/libexec/postfix/smtpd: No such file or directory",
+                s.path() + ": bad command startup -- throttling"), context.warnings);
         assertEquals(1, s.badStartups());
         assertTrue(context.events.containsAll(List.of(ServiceEvent.BAD_STARTUP, ServiceEvent.THROTTLED)));
     }

@@ -2,6 +2,7 @@ package org.jmaster.spawner.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.StressArgument;
 
@@ -11,7 +12,8 @@ import org.jmaster.api.StressArgument;
  * DESCRIPTION
  *     In Postfix's fixed order: the command as written; -l for a process limit of 1 ("solitary");
  *     -z for 0 ("unlimited"); -n name when the command's basename differs from the service name;
- *     -t type; -u when unprivileged; -c when chrooted; -o stress= or -o stress=yes for
+ *     -t type; -d when the master runs with debug (Postfix: master -d), -v with verbose (master
+ *     -v); -u when unprivileged; -c when chrooted; -o stress= or -o stress=yes for
  *     stress-eligible services; -s N for more than one listen socket; then the remaining words,
  *     brace groups as one word. Children stop parsing options at the first non-option word, which
  *     is why the master's flags come first.
@@ -20,7 +22,8 @@ final class Argv {
     private Argv() {
     }
 
-    static List<String> of(ServiceDefinition definition, StressArgument stress, int listenCount) {
+    static List<String> of(ServiceDefinition definition, MasterSettings settings, StressArgument stress,
+            int listenCount) {
         List<String> command = definition.command();
         String program = command.get(0);
         List<String> argv = new ArrayList<>(command.size() + 10);
@@ -37,6 +40,12 @@ final class Argv {
         }
         argv.add("-t");
         argv.add(definition.type().column());
+        if (settings.debug()) {
+            argv.add("-d");
+        }
+        if (settings.verbose()) {
+            argv.add("-v");
+        }
         if (definition.unprivileged()) {
             argv.add("-u");
         }

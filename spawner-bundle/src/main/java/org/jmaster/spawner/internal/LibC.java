@@ -15,6 +15,15 @@ interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
     int O_RDWR = 2;
+    int O_WRONLY = 1;
+    int O_CREAT = 0100;
+    int O_APPEND = 02000;
+    /** Differs by architecture; 0 (no protection) where it is not known here. */
+    int O_NOFOLLOW = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64", "riscv64", "s390x" -> 0400000;
+        case "aarch64", "ppc64le", "ppc64" -> 0100000;
+        default -> 0;
+    };
     int O_NONBLOCK = 0x800;
     int O_CLOEXEC = 0x80000;
     int F_DUPFD_CLOEXEC = 1030;
@@ -78,9 +87,13 @@ interface LibC extends Library {
 
     int pipe2(int[] fds, int flags) throws LastErrorException;
 
+    int open(String path, int flags, int mode) throws LastErrorException;
+
     int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int umask(int mask);
 
     int epoll_create1(int flags) throws LastErrorException;
 

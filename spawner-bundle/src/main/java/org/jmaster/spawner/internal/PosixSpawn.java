@@ -13,9 +13,10 @@ import org.jmaster.api.SpawnException;
  * NAME
  *     PosixSpawn - create one child with Postfix's descriptor layout (master_spawn.c, section 3.2)
  * SYNOPSIS
- *     int spawn(path, argv, envp, cwd, sources)
+ *     int spawn(path, argv, envp, cwd, sources, stderrFd)
  * DESCRIPTION
- *     posix_spawn(3) with file actions: /dev/null on 0, 1 and 2; sources[i] duplicated onto fd
+ *     posix_spawn(3) with file actions: /dev/null on 0, 1 and 2 (2: a duplicate of stderrFd
+ *     instead, when there is one); sources[i] duplicated onto fd
  *     3 + i (the flow pipe's read and write ends, the status channel, the listen sockets); every
  *     other descriptor closed (addclosefrom_np: the JVM's descriptors are not close-on-exec); the
  *     working directory set (addchdir_np). The child leads a process group of its own and starts
@@ -67,17 +68,19 @@ final class PosixSpawn implements AutoCloseable {
      * Starts the program.
      *
      * @param sources the descriptors that become 3, 4, 5, ... in the child, in order
+     * @param stderrFd what becomes the child's standard error; -1: /dev/null
      * @return the child's pid
      */
-    int spawn(String path, String[] argv, String[] envp, String cwd, int[] sources) throws SpawnException {
+    int spawn(String path, String[] argv, String[] envp, String cwd, int[] sources, int stderrFd)
+            throws SpawnException {
         int firstFree = 3 + sources.length;
         boolean direct = Arrays.stream(sources).allMatch(fd -> fd >= firstFree);
-        String layout = Arrays.toString(sources) + cwd;
+        String layout = Arrays.toString(sources) + stderrFd + cwd;
         Memory fileActions = direct ? layouts.get(layout) : null;
         int[] moved = new int[sources.length];
         try {
             if (fileActions == null) {
-                fileActions = fileActions(sources, cwd, moved);
+                fileActions = fileActions(sources, cwd, stderrFd, moved);
                 if (direct) {
                     layouts.put(layout, fileActions);
                 }
@@ -104,13 +107,14 @@ final class PosixSpawn implements AutoCloseable {
     }
 
     /** The file actions of a layout; sources below the targets are duplicated above them into moved. */
-    private Memory fileActions(int[] sources, String cwd, int[] moved) {
+    private Memory fileActions(int[] sources, String cwd, int stderrFd, int[] moved) {
         int firstFree = 3 + sources.length;
         Memory actions = new Memory(LibC.FILE_ACTIONS_SIZE);
         check(libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
         check(libc.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", LibC.O_RDWR, 0), "addopen");
         check(libc.posix_spawn_file_actions_adddup2(actions, 0, 1), "adddup2");
-        check(libc.posix_spawn_file_actions_adddup2(actions, 0, 2), "adddup2");
+        // before the sources: stderrFd may be one of their targets, which they then overwrite
+        check(libc.posix_spawn_file_actions_adddup2(actions, stderrFd < 0 ? 0 : stderrFd, 2), "adddup2");
         for (int i = 0; i < sources.length; i++) {
             int source = sources[i];
             if (source < firstFree) {

@@ -20,7 +20,8 @@ import org.osgi.service.component.annotations.Deactivate;
  *     spawn(request, onExit)
  *     signal(pid, signal)
  * DESCRIPTION
- *     Owns the master-wide flow pipe (created once, both ends non-blocking, given to every child
+ *     Sets the JVM's umask to 077 (Postfix's master's, which every child inherits). Owns the
+ *     master-wide flow pipe (created once, both ends non-blocking, given to every child
  *     as fds 3 and 4), one PosixSpawn, and the Reaper. A child gets the service's status channel
  *     at fd 5 and its listen sockets from fd 6, argv per Argv, the environment per Environment,
  *     and the queue directory as working directory.
@@ -46,11 +47,20 @@ public final class PosixSpawner implements Spawner {
     private volatile boolean stopping;
     private volatile long stopTimeoutMillis = 5000;
     private MasterSettings environmentSettings;
+    private String stderrPath = "";
+    private int stderrFd = -1;
     private Environment environment;
 
-    /** Creates the flow pipe and starts the reaper. */
+    /** Sets the umask, creates the flow pipe and starts the reaper. */
     @Activate
     public PosixSpawner() {
+        // Postfix's master's umask (master.c), inherited by every daemon and what local(8) and
+        // pipe(8) run: posix_spawn has no umask of its own, so it is the JVM's (bin/jmaster sets it too)
+        int before = libc.umask(077);
+        if (before != 077) {
+            LOG.info("umask " + String.format("%03o", before) + " -> 077, as Postfix's master: what the children create"
+                    + " is their own");
+        }
         int[] pipe = new int[2];
         libc.pipe2(pipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK);
         for (int i = 0; i < 2; i++) {
@@ -72,10 +82,10 @@ public final class PosixSpawner implements Spawner {
         sources[1] = flowPipe[1];
         sources[2] = request.statusFd();
         System.arraycopy(listen, 0, sources, 3, listen.length);
-        List<String> argv = Argv.of(request.definition(), request.stress(), listen.length);
+        List<String> argv = Argv.of(request.definition(), settings, request.stress(), listen.length);
         int pid = posixSpawn.spawn(request.path(), argv.toArray(new String[0]),
                 environment(settings).forGeneration(request.generation()), settings.queueDirectory().toString(),
-                sources);
+                sources, childStderr(settings.childStderr()));
         try {
             reaper.watch(pid, onExit);
         } catch (LastErrorException e) {
@@ -126,5 +136,32 @@ public final class PosixSpawner implements Spawner {
         posixSpawn.close();
         libc.close(flowPipe[0]);
         libc.close(flowPipe[1]);
+        childStderr("");
+    }
+
+    /**
+     * The descriptor of child_stderr, opened here once per path (appending, made 0600, never
+     * through a link: it is root's open), or -1 for /dev/null; a path that cannot be opened is
+     * a warning, and the children's standard error is /dev/null meanwhile. Under the spawn lock.
+     */
+    private synchronized int childStderr(String path) {
+        if (path.equals(stderrPath)) {
+            return stderrFd;
+        }
+        if (stderrFd >= 0) {
+            libc.close(stderrFd);
+        }
+        stderrPath = path;
+        stderrFd = -1;
+        if (!path.isEmpty()) {
+            try {
+                stderrFd = libc.open(path, LibC.O_WRONLY | LibC.O_APPEND | LibC.O_CREAT | LibC.O_CLOEXEC | LibC.O_NOFOLLOW,
+                        0600);
+            } catch (LastErrorException e) {
+                LOG.warning("child_stderr " + path + ": " + libc.strerror(e.getErrorCode())
+                        + " -- the children's standard error is /dev/null");
+            }
+        }
+        return stderrFd;
     }
 }

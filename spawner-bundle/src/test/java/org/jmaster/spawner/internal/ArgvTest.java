@@ -3,6 +3,8 @@ package org.jmaster.spawner.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
+import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceDefinition;
 import org.jmaster.api.StressArgument;
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,17 @@ import org.junit.jupiter.api.Test;
 class ArgvTest {
 
     private static List<String> argv(String line, StressArgument stress, int listen) {
-        return Argv.of(ServiceDefinition.parse(line, 100), stress, listen);
+        return Argv.of(ServiceDefinition.parse(line, 100), MasterSettings.defaults(), stress, listen);
+    }
+
+    /** master -d and -v: the children get -d and -v after -t and before -u, as in master_ent.c. */
+    @Test
+    void debugAndVerboseMastersGiveTheirChildrenTheFlags() {
+        MasterSettings settings = MasterSettings.parse(Map.of("debug", "yes", "verbose", "yes"));
+        assertEquals(List.of("smtpd", "-n", "smtp", "-t", "inet", "-d", "-v", "-u", "-c"),
+                Argv.of(ServiceDefinition.parse("smtp inet n - y - - smtpd", 100), settings, StressArgument.NONE, 1));
+        assertEquals(List.of("qmgr", "-l", "-t", "unix", "-v"), Argv.of(ServiceDefinition.parse("qmgr unix n n n - 1 qmgr",
+                100), MasterSettings.parse(Map.of("verbose", "yes")), StressArgument.NONE, 1));
     }
 
     @Test

@@ -129,6 +129,44 @@ class PosixSpawnerTest {
     }
 
     /** Cases 24-26: fds 0-6 and nothing else, cwd, environment, argv, own process group. */
+    /** Postfix's master's umask 077, which its children inherit. */
+    @Test
+    void childrenHaveUmask077() throws Exception {
+        int pid = spawn(service("probe unix n n n - 1 probe"), 1, StressArgument.NONE);
+        String umask = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith("Umask:")).findFirst().orElse("");
+        assertEquals("Umask:\t0077", umask);
+    }
+
+    /** child_stderr: the children's standard error is appended to the file, which is made 0600, never through a link. */
+    @Test
+    void childStderrGoesToTheChosenFile() throws Exception {
+        script("complain", "echo \"complaint from $$\" >&2\nexit 0");
+        Path file = dir.resolve("children.err");
+        Files.writeString(file, "before\n");
+        settings = settings.with("child_stderr", MasterSettings.parse(Map.of("child_stderr", file.toString())));
+        Service service = service("complain unix n n n - 1 complain");
+        int first = spawn(service, 1, StressArgument.NONE);
+        assertEquals(ExitStatus.exited(0), exits.poll(10, TimeUnit.SECONDS));
+        int second = spawn(service, 1, StressArgument.NONE);
+        assertEquals(ExitStatus.exited(0), exits.poll(10, TimeUnit.SECONDS));
+        assertEquals("before\ncomplaint from " + first + "\ncomplaint from " + second + "\n", Files.readString(file));
+
+        Path made = dir.resolve("new.err");
+        settings = settings.with("child_stderr", MasterSettings.parse(Map.of("child_stderr", made.toString())));
+        spawn(service("complain unix n n n - 1 complain"), 1, StressArgument.NONE);
+        assertEquals(ExitStatus.exited(0), exits.poll(10, TimeUnit.SECONDS));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
+
+        // root opens it: never through a link someone planted; the children's stderr is /dev/null then
+        Path target = Files.writeString(dir.resolve("target"), "");
+        Path link = Files.createSymbolicLink(dir.resolve("link.err"), target);
+        settings = settings.with("child_stderr", MasterSettings.parse(Map.of("child_stderr", link.toString())));
+        spawn(service("complain unix n n n - 1 complain"), 1, StressArgument.NONE);
+        assertEquals(ExitStatus.exited(0), exits.poll(10, TimeUnit.SECONDS));
+        assertEquals("", Files.readString(target));
+    }
+
     @Test
     void childGetsPostfixsContract() throws Exception {
         Service service = service("probe-svc inet n n n - 4 probe -x { a b }");
