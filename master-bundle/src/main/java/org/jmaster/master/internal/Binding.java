@@ -142,7 +142,7 @@ final class Binding {
             }
             spawner = null;
             if (!closed) {
-                Supervisor.LOG.info("the spawner left: its children finish their request and exit; clients wait"
+                Supervisor.DETAIL.info("the spawner left: its children finish their request and exit; clients wait"
                         + " until a spawner is back");
             }
         }
@@ -180,13 +180,13 @@ final class Binding {
 
     private void left(String what) {
         if (!closed) {
-            Supervisor.LOG.info("the " + what + " left: services keep their sockets; clients wait until it is back");
+            Supervisor.DETAIL.info("the " + what + " left: services keep their sockets; clients wait until it is back");
         }
     }
 
     private static void arrived(String what, Object component) {
         Bundle bundle = FrameworkUtil.getBundle(component.getClass());
-        Supervisor.LOG.info("the " + what + " arrived: " + component.getClass().getName() + " from bundle "
+        Supervisor.DETAIL.info("the " + what + " arrived: " + component.getClass().getName() + " from bundle "
                 + (bundle == null ? "(none)" : bundle.getSymbolicName() + " " + bundle.getVersion() + " #"
                         + bundle.getBundleId()));
     }

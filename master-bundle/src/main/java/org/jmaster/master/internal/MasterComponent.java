@@ -2,6 +2,7 @@ package org.jmaster.master.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,7 @@ import org.jmaster.api.ServiceSnapshot;
 import org.jmaster.api.spi.loop.EventLoop;
 import org.jmaster.api.spi.policy.ProcessPolicy;
 import org.jmaster.api.spi.spawner.Spawner;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,8 +31,9 @@ import org.osgi.service.metatype.annotations.Designate;
  *     MasterComponent - the master as a DS component, configuration PID org.jmaster.master
  * DESCRIPTION
  *     Creates the Supervisor, offers its entry sink to the configuration sources and the Master
- *     service (reload, snapshots of the services) to other bundles; reads master_cf at start-up
- *     and reloads when the file or org.jmaster.master changes. The policy, the event loop and the
+ *     service (reload, snapshots of the services) to other bundles; reads main.cf
+ *     (PostfixConfig) and master_cf at start-up and at every reload, and reloads when
+ *     org.jmaster.master changes (or master_cf, with master_cf_watch = yes). The policy, the event loop and the
  *     spawner are optional dynamic references, so that each of their bundles can be updated
  *     while the master keeps every service's sockets and state (Binding).
  *
@@ -51,38 +54,116 @@ public final class MasterComponent implements EntrySink, Master {
     private final Jmx jmx;
     /** The settings as configured; the supervisor keeps some of the old values until a restart. */
     private volatile MasterSettings requested;
+    /** org.jmaster.master as ConfigAdmin has it: main.cf is read again from it at every reload. */
+    private volatile Map<String, Object> properties;
+    private final BundleContext context;
+    /** The master's messages in the mail log: syslog, or postlog when maillog_file is set. */
+    private final MailLog mailLog;
     private MasterCfWatch watch;
+    /** Framework property: a fatal start-up error (strict_start) ends the JVM with status 1, as Postfix's master. */
+    static final String FATAL_EXIT = "jmaster.fatal.exit";
 
     /** Starts the master with its configuration, and the services of its master.cf. */
     @Activate
     public MasterComponent(Map<String, Object> properties, BundleContext context) {
-        requested = settings(properties, MasterSettings.defaults());
-        supervisor = new Supervisor(requested, Clock.SYSTEM);
-        jmx = new Jmx(supervisor);
-        supervisor.setObserver(jmx);
-        jmx.start(new MasterControl(this, context));
-        Supervisor.LOG.info("daemon started -- version " + Supervisor.VERSION + ", configuration "
-                + requested.configDirectory());
-        supervisor.inbox.submit(supervisor::load);
-        watchMasterCf();
+        // first, as Postfix's master: what reading the configuration says goes to the mail log too
+        mailLog = new MailLog(MasterSettings.defaults());
+        Supervisor.LOG.addHandler(mailLog);
+        try {
+            this.properties = properties;
+            this.context = context;
+            String badSettings = null;
+            MasterSettings first;
+            try {
+                first = MasterSettings.parse(PostfixConfig.merge(properties, Supervisor.LOG::warning));
+            } catch (IllegalArgumentException | IOException e) {
+                badSettings = MasterSettings.PID + ": " + e.getMessage();
+                first = MasterSettings.defaults();
+            }
+            requested = first;
+            mailLog.configure(requested);
+            supervisor = new Supervisor(requested, Clock.SYSTEM);
+            jmx = new Jmx(supervisor);
+            supervisor.setObserver(jmx);
+            jmx.start(new MasterControl(this, context));
+            boolean exitOnFatal = Boolean.parseBoolean(context.getProperty(FATAL_EXIT));
+            String refusal = badSettings;
+            supervisor.inbox.submit(() -> start(exitOnFatal, refusal));
+            watchMasterCf();
+        } catch (RuntimeException | Error e) {
+            // the logger is the JVM's: a failed activation leaves no handler behind
+            Supervisor.LOG.removeHandler(mailLog);
+            mailLog.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The first load. As Postfix's master, "daemon started" once every service listens. Settings
+     * that cannot be read (a bad main.cf or org.jmaster.master value) are fatal, as a bad main.cf
+     * is to Postfix's master, and in strict mode so is a refused line or service: logged as
+     * Postfix's master words it and, in the distribution (jmaster.fatal.exit), the JVM exits with
+     * status 1; elsewhere the master goes on with what it could read. Loop thread, lock held.
+     *
+     * @param badSettings why the settings could not be read, or null
+     */
+    private void start(boolean exitOnFatal, String badSettings) {
+        List<String> refused = new ArrayList<>();
+        if (badSettings != null) {
+            refused.add(badSettings);
+        }
+        List<String> services = supervisor.load();
+        if (supervisor.settings().strictStart()) {
+            refused.addAll(services);
+        }
+        if (refused.isEmpty()) {
+            Supervisor.LOG.info("daemon started -- version " + Supervisor.VERSION + ", configuration "
+                    + supervisor.settings().configDirectory());
+            return;
+        }
+        refused.forEach(why -> Supervisor.LOG.severe("fatal: " + why));
+        if (exitOnFatal) {
+            // not on this thread: the exit stops the framework, which waits for this component
+            Thread exit = new Thread(() -> System.exit(1), "jmaster-fatal-exit");
+            exit.start();
+        } else {
+            Supervisor.LOG.severe("the master goes on with what it could start (" + FATAL_EXIT
+                    + " is not set, so the container keeps running)");
+        }
     }
 
     /** A change of org.jmaster.master is a reload, as a change of main.cf followed by postfix reload. */
     @Modified
     void modified(Map<String, Object> properties) {
-        requested = settings(properties, requested);
-        supervisor.inbox.submit(() -> supervisor.reload(requested));
+        MasterSettings next;
+        synchronized (this) {
+            this.properties = properties;
+            next = reread();
+        }
+        supervisor.inbox.submit(() -> reloadWith(next));
         watchMasterCf();
     }
 
+    /** Postfix's reload, then the mail log follows the settings taken ("reload --" is logged the old way, as Postfix). */
+    private void reloadWith(MasterSettings next) {
+        supervisor.reload(next);
+        mailLog.configure(supervisor.settings());
+    }
+
+    /** A reload reads main.cf again, as Postfix's does: the settings as they are now. Any thread, one at a time. */
+    private synchronized MasterSettings reread() {
+        requested = settings(properties, requested);
+        return requested;
+    }
+
     private synchronized void watchMasterCf() {
-        String file = requested.masterCf();
+        String file = requested.watchMasterCf() ? requested.masterCf() : "";
         if (watch != null && (file.isEmpty() || !watch.file().equals(Path.of(file).toAbsolutePath()))) {
             closeWatch();
         }
         if (watch == null && !file.isEmpty()) {
             try {
-                watch = new MasterCfWatch(Path.of(file), () -> supervisor.inbox.submit(() -> supervisor.reload(requested)));
+                watch = new MasterCfWatch(Path.of(file), () -> supervisor.inbox.submit(() -> reloadWith(reread())));
             } catch (IOException | RuntimeException e) {
                 Supervisor.LOG.warning(file + ": cannot watch for changes: " + e + " -- reload to read it again");
             }
@@ -103,8 +184,9 @@ public final class MasterComponent implements EntrySink, Master {
     @Override
     public void reload() {
         try {
+            MasterSettings next = reread();
             supervisor.inbox.call(() -> {
-                supervisor.reload(requested);
+                reloadWith(next);
                 return null;
             }, 30_000);
         } catch (TimeoutException e) {
@@ -133,24 +215,29 @@ public final class MasterComponent implements EntrySink, Master {
 
     private static MasterSettings settings(Map<String, Object> properties, MasterSettings fallback) {
         try {
-            return MasterSettings.parse(properties);
-        } catch (IllegalArgumentException e) {
+            return MasterSettings.parse(PostfixConfig.merge(properties, Supervisor.LOG::warning));
+        } catch (IllegalArgumentException | IOException e) {
             Supervisor.LOG.severe(MasterSettings.PID + ": " + e.getMessage() + " -- keeping the settings in force");
             return fallback;
         }
     }
 
     /**
-     * Retires every child and waits up to stop_timeout for them to finish, cleans up what is left,
-     * then leaves the listen sockets to the loop for the next master.
+     * Bundle stopped or updated: retires every child and waits up to stop_timeout for them to
+     * finish, cleans up what is left, then leaves the listen sockets to the loop for the next
+     * master. The framework stopping (SIGTERM, postfix stop, bin/jmaster stop) is Postfix's
+     * master's SIGTERM instead: every child is sent SIGTERM at once; jmaster then waits for them
+     * to exit (SIGKILL after stop_timeout) where Postfix's master exits without waiting.
      */
     @Deactivate
     public void deactivate() throws InterruptedException {
         closeWatch();
         if (supervisor.binding.canRun()) {
             long stopTimeout = supervisor.settings().stopTimeout().toMillis();
-            supervisor.inbox.submit(supervisor.handover::retireAll);
-            waitWhile(stopTimeout, () -> supervisor.binding.hasSpawner() && supervisor.table.processes() > 0);
+            if (!frameworkStopping()) {
+                supervisor.inbox.submit(supervisor.handover::retireAll);
+                waitWhile(stopTimeout, () -> supervisor.binding.hasSpawner() && supervisor.table.processes() > 0);
+            }
             supervisor.inbox.submit(supervisor.entries::removeAll);
             waitWhile(stopTimeout + 3000, () -> !supervisor.table.isEmpty());
         }
@@ -159,6 +246,17 @@ public final class MasterComponent implements EntrySink, Master {
             supervisor.handover.closeAll();
         }
         jmx.stop();
+        // the logger is the JVM's: a handler left behind would log twice and keep this bundle's classes
+        Supervisor.LOG.removeHandler(mailLog);
+        mailLog.close();
+    }
+
+    private boolean frameworkStopping() {
+        try {
+            return context.getBundle(0).getState() == Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true; // the context is no longer valid: the framework is going
+        }
     }
 
     /** Waits at most millis while the master can run and the condition, read under its lock, holds. */

@@ -1,5 +1,8 @@
 package org.jmaster.master.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,6 +138,9 @@ final class MasterContext implements PolicyContext {
         supervisor.timers.cancel(service, kind);
     }
 
+    /** While the first load runs (loop thread, lock held): what it refused. */
+    private List<String> startupErrors;
+
     @Override
     public ServiceState ownerOf(int pid) {
         return supervisor.table.ownerOf(pid);
@@ -150,9 +156,37 @@ final class MasterContext implements PolicyContext {
         Supervisor.LOG.info(message);
     }
 
+    /** jmaster's own account of what it did, which Postfix's master does not log: jmaster's log only. */
+    void detail(String message) {
+        Supervisor.DETAIL.info(message);
+    }
+
     /** A configuration error: the entry or the value is refused. */
     void error(String message) {
+        error(message, message);
+    }
+
+    /**
+     * A configuration error, and what Postfix's master would have died of at start-up for it
+     * (strict_start): "bind 0.0.0.0 port 25: Address already in use".
+     */
+    void error(String message, String fatal) {
         Supervisor.LOG.severe(message);
+        if (startupErrors != null) {
+            startupErrors.add(fatal);
+        }
+    }
+
+    /** Collects the errors of the start-up's first load, until it ends: what strict_start is fatal on. */
+    void collectStartupErrors() {
+        startupErrors = new ArrayList<>();
+    }
+
+    /** The errors since collectStartupErrors, and no more collecting. */
+    List<String> startupErrors() {
+        List<String> errors = startupErrors == null ? List.of() : startupErrors;
+        startupErrors = null;
+        return errors;
     }
 
     @Override

@@ -57,4 +57,42 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "master_service_disable",
             description = "Disabled master.cf services: type or name/type patterns.", required = false)
     String master__service__disable() default "";
+
+    @AttributeDefinition(name = "data_directory", description = "Where Postfix's master.lock is, which bin/jmaster locks (main.cf's when there is one).")
+    String data__directory() default MasterSettings.DEFAULT_DATA_DIRECTORY;
+
+    @AttributeDefinition(name = "compatibility_level",
+            description = "Postfix's compatibility_level: below 1, a chroot column of - means y.")
+    String compatibility__level() default "1";
+
+    @AttributeDefinition(name = "maillog_file",
+            description = "When set, the master logs through the postlog service, which writes this file.", required = false)
+    String maillog__file() default "";
+
+    @AttributeDefinition(name = "syslog_name", description = "The master logs to syslog as syslog_name/master.")
+    String syslog__name() default "postfix";
+
+    @AttributeDefinition(name = "syslog_facility", description = "The syslog facility of the master's messages.")
+    String syslog__facility() default "mail";
+
+    @AttributeDefinition(name = "postlog_service_name", description = "The unix-dgram service under public/ that postlogd reads.")
+    String postlog__service__name() default "postlog";
+
+    @AttributeDefinition(name = "strict_start", description = "A bad master.cf line or a service that cannot start is fatal"
+            + " at start-up, as in Postfix (default yes when config_directory holds a main.cf).")
+    boolean strict__start() default false;
+
+    @AttributeDefinition(name = "master_cf_watch",
+            description = "Reload when master_cf changes (off: on SIGHUP, postfix reload or JMX only, as Postfix).")
+    boolean master__cf__watch() default false;
+
+    @AttributeDefinition(name = "verbose", description = "Children get -v, as under master -v.")
+    boolean verbose() default false;
+
+    @AttributeDefinition(name = "debug", description = "Children get -d, as under master -d.")
+    boolean debug() default false;
+
+    @AttributeDefinition(name = "child_stderr",
+            description = "A file the children's standard error is appended to (empty: /dev/null).", required = false)
+    String child__stderr() default "";
 }

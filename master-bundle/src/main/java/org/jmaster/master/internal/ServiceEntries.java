@@ -167,12 +167,13 @@ final class ServiceEntries {
         Path file = Path.of(settings.masterCf());
         fileRead = file.toString();
         try {
-            MasterCf.Result result = MasterCf.read(file, settings.masterServiceDisable(), settings.defaultProcessLimit());
-            result.errors().forEach(error -> supervisor.context.error(error + " -- line ignored"));
+            MasterCf.Result result = MasterCf.read(file, settings);
+            result.errors().forEach(error -> supervisor.context.error(error + " -- line ignored", error));
             fileEntries = result.entries();
             return !result.errors().isEmpty();
         } catch (IOException e) {
-            supervisor.context.error(file + ": cannot read: " + e + " -- keeping its services as they are");
+            supervisor.context.error(file + ": cannot read: " + e + " -- keeping its services as they are",
+                    "open " + file + ": " + e.getMessage());
             return true;
         }
     }
@@ -180,11 +181,12 @@ final class ServiceEntries {
     private Resolved resolve(String origin, boolean fromMasterCf, List<String> columns, String consequence) {
         MasterSettings settings = supervisor.settings();
         try {
-            ServiceDefinition definition = ServiceDefinition.fromColumns(columns, settings.defaultProcessLimit());
+            ServiceDefinition definition = ServiceDefinition.fromColumns(columns, settings.defaultProcessLimit(),
+                    settings.chrootDefault());
             return new Resolved(origin, fromMasterCf, definition,
                     supervisor.binding.loop().endpointName(definition, settings));
         } catch (IllegalArgumentException e) {
-            supervisor.context.error(origin + ": " + e.getMessage() + consequence);
+            supervisor.context.error(origin + ": " + e.getMessage() + consequence, origin + ": " + e.getMessage());
             return null;
         }
     }

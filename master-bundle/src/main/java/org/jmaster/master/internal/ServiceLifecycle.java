@@ -92,7 +92,7 @@ final class ServiceLifecycle {
             notStarted(entry, e.getMessage());
             return null;
         }
-        supervisor.context.info("service " + state + " started: " + state.definition() + " on " + entry.endpoints());
+        supervisor.context.detail("service " + state + " started: " + state.definition() + " on " + entry.endpoints());
         return entry;
     }
 
@@ -110,7 +110,7 @@ final class ServiceLifecycle {
     }
 
     private void notStarted(ServiceEntry entry, String why) {
-        supervisor.context.error(entry.origin + ": service " + entry.state + ": " + why + " -- service not started");
+        supervisor.context.error(entry.origin + ": service " + entry.state + ": " + why + " -- service not started", why);
     }
 
     /**
@@ -142,7 +142,7 @@ final class ServiceLifecycle {
     void restartAndAnnounce(ServiceEntry entry, String message) {
         restart(entry);
         supervisor.binding.policy().availListen(entry.state, supervisor.context);
-        supervisor.context.info(message);
+        supervisor.context.detail(message);
         supervisor.context.event(entry.state, ServiceEvent.RESTARTED, message);
     }
 
@@ -193,7 +193,7 @@ final class ServiceLifecycle {
         entry.cleanupEnded();
         if (entry.removing && entry.state.totalProcesses() == 0) {
             undo(entry, steps.size());
-            supervisor.context.info("service " + entry.state + " stopped");
+            supervisor.context.detail("service " + entry.state + " stopped");
         }
     }
 

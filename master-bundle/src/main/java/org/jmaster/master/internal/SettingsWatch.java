@@ -31,6 +31,7 @@ final class SettingsWatch {
             new Watched("queue_directory", MasterSettings::queueDirectory, false),
             new Watched("inet_protocols", s -> String.join(", ", s.inetProtocols()), false),
             new Watched("inet_interfaces", MasterSettings::inetInterfaces, false),
+            new Watched("data_directory", MasterSettings::dataDirectory, false),
             new Watched("daemon_directory", MasterSettings::daemonDirectory, true),
             new Watched("default_process_limit", MasterSettings::defaultProcessLimit, true),
             new Watched("service_throttle_time", MasterSettings::serviceThrottleTime, true),
@@ -39,7 +40,17 @@ final class SettingsWatch {
             new Watched("master_cf", MasterSettings::masterCf, true),
             new Watched("master_service_disable", MasterSettings::masterServiceDisable, true),
             new Watched("mail_owner", MasterSettings::mailOwner, true),
-            new Watched("setgid_group", MasterSettings::setgidGroup, true));
+            new Watched("setgid_group", MasterSettings::setgidGroup, true),
+            new Watched("compatibility_level", MasterSettings::chrootDefault, true),
+            new Watched("maillog_file", MasterSettings::maillogFile, true),
+            new Watched("syslog_name", MasterSettings::syslogName, true),
+            new Watched("syslog_facility", MasterSettings::syslogFacility, true),
+            new Watched("postlog_service_name", MasterSettings::postlogServiceName, true),
+            new Watched("strict_start", MasterSettings::strictStart, true),
+            new Watched("master_cf_watch", MasterSettings::watchMasterCf, true),
+            new Watched("verbose", MasterSettings::verbose, true),
+            new Watched("debug", MasterSettings::debug, true),
+            new Watched("child_stderr", MasterSettings::childStderr, true));
 
     private SettingsWatch() {
     }

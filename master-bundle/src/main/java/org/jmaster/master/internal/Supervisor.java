@@ -31,6 +31,8 @@ import org.osgi.framework.FrameworkUtil;
  */
 final class Supervisor {
     static final Logger LOG = Logger.getLogger("org.jmaster.master");
+    /** What jmaster says beyond Postfix's master (a service started, a bundle arrived): its own log, not the mail log. */
+    static final Logger DETAIL = Logger.getLogger("org.jmaster.master.detail");
     /** The version operators see in start-up and reload messages. */
     static final String VERSION = versionOf(Supervisor.class);
 
@@ -83,9 +85,15 @@ final class Supervisor {
         this.observer = observer;
     }
 
-    /** Reads master.cf and starts its services: the master's start-up. Loop thread, lock held. */
-    void load() {
+    /**
+     * Reads master.cf and starts its services: the master's start-up. Loop thread, lock held.
+     *
+     * @return what it refused, as Postfix's master would die of it: "bind 0.0.0.0 port 25: Address already in use"
+     */
+    List<String> load() {
+        context.collectStartupErrors();
         entries.reload();
+        return context.startupErrors();
     }
 
     /**

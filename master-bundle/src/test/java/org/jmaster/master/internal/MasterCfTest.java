@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.jmaster.api.MasterSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +18,7 @@ class MasterCfTest {
     private MasterCf.Result read(String text, String... disabled) throws Exception {
         Path file = dir.resolve("master.cf");
         Files.writeString(file, text);
-        return MasterCf.read(file, List.of(disabled), 100);
+        return MasterCf.read(file, MasterSettings.parse(Map.of("master_service_disable", String.join(" ", disabled))));
     }
 
     @Test
@@ -71,6 +73,29 @@ class MasterCfTest {
         assertEquals(List.of("cleanup", "postlog"), names(read(text, "inet")));
         assertEquals(List.of("submission", "cleanup", "postlog"), names(read(text, "smtp/inet")));
         assertEquals(List.of("smtp", "submission", "cleanup"), names(read(text, "postlog/unix-dgram")));
+    }
+
+    @Test
+    void masterServiceDisableNegationCaseAndLegacyNames() throws Exception {
+        String text = "smtp inet n - - - - smtpd\n"
+                + "submission inet n - - - - smtpd\n"
+                + "cleanup unix n - - - 0 cleanup\n";
+        // the first pattern that matches decides: submission is spared, the other inet services are not
+        assertEquals(List.of("submission", "cleanup"), names(read(text, "!submission/inet", "INET")));
+        assertEquals(List.of("smtp", "submission"), names(read(text, "Cleanup.Unix")));
+        assertEquals(List.of("smtp", "submission", "cleanup"), names(read(text, "!inet", "inet")));
+    }
+
+    @Test
+    void aLatin1CommentIsReadAsPostfixReadsIt() throws Exception {
+        Path file = dir.resolve("master.cf");
+        byte[] comment = "# Gr\u00fc\u00dfe aus M\u00fcnchen\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(file, comment);
+        Files.write(file, "smtp inet n - - - - smtpd -o x=caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                java.nio.file.StandardOpenOption.APPEND);
+        MasterCf.Result r = MasterCf.read(file, MasterSettings.defaults());
+        assertEquals(List.of(), r.errors());
+        assertEquals("smtpd -o x=caf\u00e9", r.entries().get(0).columns().get(7));
     }
 
     private static List<String> names(MasterCf.Result r) {
