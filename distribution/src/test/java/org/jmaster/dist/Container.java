@@ -136,7 +136,7 @@ final class Container implements AutoCloseable {
     Container start(String... services) throws Exception {
         int from = log().length(); // a restart: only what this run logs counts
         String out = bin("start");
-        assertTrue(out.startsWith("jmaster started"), out);
+        assertTrue(out.contains("jmaster started"), out);
         pid = Long.parseLong(Files.readString(home.resolve("data/jmaster.pid")).trim());
         await("the master starts", 30_000, () -> log().indexOf("daemon started", from) >= 0);
         for (String service : services) {
@@ -230,15 +230,42 @@ final class Container implements AutoCloseable {
         children();
         if (connector != null) {
             connector.close();
+            connector = null;
         }
         if (pid != 0) {
             String out = bin("stop");
             assertTrue(out.contains("jmaster stopped"), out);
-            assertTrue(ProcessHandle.of(pid).isEmpty(), "the JVM is gone");
-            List<Long> left = children.stream().filter(c -> ProcessHandle.of(c).isPresent()).collect(Collectors.toList());
-            left.forEach(c -> ProcessHandle.of(c).ifPresent(ProcessHandle::destroyForcibly));
-            assertEquals(List.of(), left, "children left behind");
+            gone();
         }
+    }
+
+    /** Someone else stopped it (postfix stop, a signal): waits until the JVM and every child it had are gone. */
+    void stopped(long millis) throws InterruptedException {
+        children();
+        long jvm = pid;
+        await("the JVM exits", millis, () -> ProcessHandle.of(jvm).isEmpty());
+        if (connector != null) {
+            try {
+                connector.close();
+            } catch (IOException e) {
+                // the server side is gone already
+            }
+            connector = null;
+        }
+        gone();
+    }
+
+    private void gone() {
+        assertTrue(ProcessHandle.of(pid).isEmpty(), "the JVM is gone");
+        List<Long> left = children.stream().filter(c -> ProcessHandle.of(c).isPresent()).collect(Collectors.toList());
+        left.forEach(c -> ProcessHandle.of(c).ifPresent(ProcessHandle::destroyForcibly));
+        pid = 0;
+        assertEquals(List.of(), left, "children left behind");
+    }
+
+    /** Replaces etc/org.jmaster.master.cfg with these lines. */
+    void masterSettings(String... lines) throws IOException {
+        Files.writeString(home.resolve("etc/org.jmaster.master.cfg"), String.join("\n", lines) + "\n");
     }
 
     static String echo(int port, String line) throws IOException {

@@ -61,7 +61,10 @@ class KarafIT {
                     "feature:repo-add file:" + System.getProperty("jmaster.features"),
                     "feature:install --no-auto-refresh jmaster",
                     "config:edit org.jmaster.master",
+                    // not /etc/postfix: with Postfix installed, its main.cf would decide the directories
+                    "config:property-set config_directory " + dir,
                     "config:property-set queue_directory " + dir.resolve("queue"),
+                    "config:property-set data_directory " + dir.resolve("data"),
                     "config:property-set daemon_directory " + libexec,
                     "config:property-set inet_interfaces loopback-only",
                     "config:update",

@@ -28,8 +28,10 @@ import org.jmaster.api.postfix.TrustCheck;
  *     as a development switch, jmaster.jmx.insecure.without.password, and is refused when the
  *     JVM runs as root. Then, nothing being left to refuse, the JVM writes its own pid into the
  *     pid file, whose lock bin/jmaster holds for it (the descriptor is the JVM's once the script
- *     execs java), and bin/jmaster start takes that as started. Then Felix's own launcher,
- *     which returns when the framework stops.
+ *     execs java), and bin/jmaster start takes that as started; with a Postfix configuration,
+ *     also Postfix's master.pid and master.lock (MasterLock). SIGHUP is a reload (Hangup).
+ *     Then Felix's own launcher, which returns when the framework stops; a strict start-up
+ *     that fails makes the JVM exit with status 1 (jmaster.fatal.exit).
  * DIAGNOSTICS
  *     "jmaster: refusing to start: <why>" on standard error, one line per reason, and exit
  *     status 1.
@@ -83,11 +85,19 @@ public final class Launcher {
         } else {
             LOG.info("no JMX port: jmaster.jmx.port is not set");
         }
+        try {
+            MasterLock.writeAll();
+        } catch (IOException e) {
+            refuse(List.of(e.getMessage()));
+        }
         // Last, once nothing is left to refuse: bin/jmaster start reports success when it sees the pid.
         String pidfile = System.getProperty("jmaster.pidfile");
         if (pidfile != null) {
             writePid(Path.of(pidfile));
         }
+        Hangup.reloadOnSignal();
+        // a strict start-up that fails ends this JVM with status 1, as Postfix's master (the master bundle reads it)
+        System.setProperty("jmaster.fatal.exit", "true");
         org.apache.felix.main.Main.main(args);
     }
 
