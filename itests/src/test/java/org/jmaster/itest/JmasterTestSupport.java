@@ -100,7 +100,9 @@ public abstract class JmasterTestSupport {
         dir = Files.createTempDirectory("jmaster-it-");
         // a queue directory mail_owner can reach, as /var/spool/postfix (the master makes sockets as mail_owner)
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // 0755 as /var/spool/postfix, whatever the umask (the spawner makes the JVM's 077, as Postfix's master)
         queue = Files.createDirectories(dir.resolve("queue"));
+        Files.setPosixFilePermissions(queue, PosixFilePermissions.fromString("rwxr-xr-x"));
         daemons = Files.createDirectories(dir.resolve("libexec"));
         launcher("echo", ECHO_MAIN);
         launcher("testchild", TEST_CHILD_MAIN);

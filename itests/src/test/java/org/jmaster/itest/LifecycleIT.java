@@ -126,7 +126,8 @@ public class LifecycleIT extends JmasterTestSupport {
         awaitStarted("127.0.0.1:" + other);
         Files.delete(daemons.resolve("vanishing"));
         try (Socket client = connect(other)) {
-            logs.await("master_spawn: exec " + daemons.resolve("vanishing") + ": No such file or directory -- throttling");
+            logs.await("master_spawn: exec " + daemons.resolve("vanishing") + ": No such file or directory");
+            logs.await(daemons.resolve("vanishing") + ": bad command startup -- throttling");
         }
     }
 
@@ -168,12 +169,17 @@ public class LifecycleIT extends JmasterTestSupport {
         configAdmin.getFactoryConfiguration("org.jmaster.service", "bad", null).delete();
     }
 
-    /** unix-dgram is refused by name (not supported yet); nothing else is disturbed. */
+    /** unix-dgram and fifo (Postfix's postlog, an old pickup): the endpoints of master_listen.c, with its modes. */
     @Test
-    public void unsupportedTypeIsRefusedByName() throws Exception {
+    public void unixDgramAndFifoEndpointsAreMadeAsPostfixMakesThem() throws Exception {
         service("postlog", "postlog unix-dgram n - n - 1 echo");
-        logs.await("org.jmaster.service~postlog: service postlog(public/postlog): service postlog: type unix-dgram"
-                + " is not supported yet (inet, unix and pass are) -- service not started");
+        service("pickup", "pickup fifo n - n - 1 echo");
+        awaitStarted("postlog");
+        awaitStarted("pickup");
+        int socket = (Integer) Files.getAttribute(queue.resolve("public/postlog"), "unix:mode");
+        int fifo = (Integer) Files.getAttribute(queue.resolve("public/pickup"), "unix:mode");
+        assertEquals("a socket, mode 0666", 0140666, socket);
+        assertEquals("a fifo, mode 0622", 0010622, fifo);
     }
 
     /** A unix service: a stream socket under queue_directory, served by the same children. */

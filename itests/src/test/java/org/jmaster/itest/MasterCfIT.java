@@ -46,6 +46,7 @@ public class MasterCfIT extends JmasterTestSupport {
             throw new AssertionError(e);
         }
         config.put("master_cf", masterCf.toString());
+        config.put("master_cf_watch", "yes");
         return config;
     }
 
@@ -63,14 +64,14 @@ public class MasterCfIT extends JmasterTestSupport {
         Files.writeString(masterCf, String.join("\n", lines) + "\n");
     }
 
-    /** The file's services start; bad lines and unsupported types are named; the last duplicate wins. */
+    /** The file's services start, unix-dgram too; bad lines are named; the last duplicate wins. */
     @Test
     public void servicesComeFromMasterCf() throws Exception {
         awaitStarted("127.0.0.1:" + portA);
         awaitStarted("127.0.0.1:" + portB);
         logs.await(masterCf + ": line 7: field \"private\": bad value: \"x\" -- line ignored");
-        logs.await(masterCf + ": line 8: service postlog(public/postlog): service postlog: type unix-dgram is not"
-                + " supported yet (inet, unix and pass are) -- service not started");
+        logs.await("service postlog(public/postlog) started: postlog unix-dgram n y n 0 1 echo on [" + queue
+                + "/public/postlog]");
         logs.await("duplicate master.cf entry for service \"127.0.0.1:" + portB + "\" ([127.0.0.1]:" + portB
                 + ") -- using the last entry");
         assertEquals("a", echo(portA, "a"));
@@ -218,10 +219,10 @@ public class MasterCfIT extends JmasterTestSupport {
         await("triggers resume after the throttle", 10_000, () -> now(a).requestsCompleted() >= 2);
     }
 
-    /** Case 43 for the types jmaster cannot trigger (pass): a warning each period. */
+    /** Case 43 for the type Postfix cannot trigger either (unix-dgram): EOPNOTSUPP's warning each period. */
     @Test
     public void case43_untriggerableTypeWarnsEachPeriod() throws Exception {
-        write("relay pass n - n 1 4 echo");
+        write("relay unix-dgram n - n 1 4 echo");
         master().reload();
         logs.await("master_wakeup_timer_event: service relay(public/relay): Operation not supported");
         Thread.sleep(2200);
