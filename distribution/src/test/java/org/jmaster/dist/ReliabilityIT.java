@@ -380,7 +380,7 @@ class ReliabilityIT {
                 waiting.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 waiting.setSoTimeout(30_000);
                 await("the exec failure", 20_000, () -> c.log().contains("master_spawn: exec " + launcher
-                        + ": No such file or directory -- throttling"));
+                        + ": No such file or directory") && c.log().contains(launcher + ": bad command startup -- throttling"));
                 Files.move(aside, launcher);
                 waiting.getOutputStream().write("back\n".getBytes(StandardCharsets.UTF_8));
                 String reply = new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

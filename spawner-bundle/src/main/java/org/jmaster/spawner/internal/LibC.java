@@ -30,6 +30,7 @@ interface LibC extends Library {
     int WNOHANG = 1;
     int EPOLLIN = 1;
     int EPOLL_CTL_ADD = 1;
+    int EPOLL_CTL_DEL = 2;
     int EPOLL_CLOEXEC = O_CLOEXEC;
     int EFD_CLOEXEC = O_CLOEXEC;
     long SYS_PIDFD_OPEN = 434;

@@ -162,7 +162,7 @@ final class Reaper implements AutoCloseable {
         if (child == null) {
             return;
         }
-        libc.close(child.pidfd);
+        forget(child.pidfd);
         try {
             child.handler.exited(pid, exit);
         } catch (RuntimeException e) {
@@ -171,6 +171,21 @@ final class Reaper implements AutoCloseable {
         synchronized (this) {
             notifyAll();
         }
+    }
+
+    /**
+     * Takes the pidfd out of epoll, then closes it. Closing alone is not enough: epoll forgets a
+     * descriptor only when its last reference goes, and a child being spawned at that moment holds
+     * one until its exec; the reaped pidfd, readable for ever, would meanwhile wake this thread
+     * again and again for a pid that is no longer a child (waitpid: No child processes).
+     */
+    private void forget(int pidfd) {
+        try {
+            libc.epoll_ctl(epoll, LibC.EPOLL_CTL_DEL, pidfd, null);
+        } catch (LastErrorException e) {
+            LOG.warning("epoll_ctl DEL pidfd " + pidfd + ": " + libc.strerror(e.getErrorCode()));
+        }
+        libc.close(pidfd);
     }
 
     /**
@@ -186,7 +201,7 @@ final class Reaper implements AutoCloseable {
         thread.join(5000);
         for (Map.Entry<Integer, Watched> child : children.entrySet()) {
             LOG.warning("pid " + child.getKey() + " was not reaped; no longer followed");
-            libc.close(child.getValue().pidfd);
+            forget(child.getValue().pidfd);
             child.getValue().handler.exited(child.getKey(), ExitStatus.killed(ExitStatus.SIGKILL));
         }
         children.clear();
