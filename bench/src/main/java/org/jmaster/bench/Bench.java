@@ -105,8 +105,11 @@ public final class Bench {
         int[] postfixPorts = Arrays.copyOfRange(both, 0, 10);
         int[] jmasterPorts = Arrays.copyOfRange(both, 10, 20);
         List<Instances.Master> masters = new ArrayList<>();
+        // the two masters run side by side, so each has a queue of its own: both lock theirs, as Postfix's master does
+        Path jmasterEtc = Instances.postfixConfiguration(Files.createDirectories(dir.resolve("for-jmaster")));
         try (Instances.Master postfix = Instances.postfix(etc, lines(postfixPorts, spawnCat));
-                Instances.Master jmaster = Instances.jmaster(distribution, dir, etc, lines(jmasterPorts, spawnCat), both[20])) {
+                Instances.Master jmaster = Instances.jmaster(distribution, dir, jmasterEtc, lines(jmasterPorts, spawnCat),
+                        both[20])) {
             masters.add(postfix);
             masters.add(jmaster);
             Map<Instances.Master, int[]> ports = Map.of(postfix, postfixPorts, jmaster, jmasterPorts);

@@ -60,6 +60,9 @@ final class Instances {
                 "inet_protocols = ipv4",
                 // the backlog of a maxproc 0 service (R14): 1000 simultaneous slow clients must fit
                 "default_process_limit = 1000",
+                // Postfix's default, and JAVA_HOME for the Java echo child (jmaster-echo finds its JVM there)
+                "import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ XAUTHORITY DISPLAY LANG=C POSTLOG_SERVICE"
+                        + " POSTLOG_HOSTNAME JAVA_HOME",
                 "maillog_file =",
                 "local_recipient_maps =",
                 ""));
@@ -97,24 +100,21 @@ final class Instances {
         };
     }
 
-    /** The jmaster distribution, copied under {@code dir}, with these master.cf lines. */
+    /** The jmaster distribution, copied under {@code dir}, on the Postfix configuration etc with these master.cf lines. */
     static Master jmaster(Path distribution, Path dir, Path etc, List<String> masterCf, int jmxPort) throws Exception {
         Path home = dir.resolve("jmaster");
         copy(distribution, home);
         Files.delete(home.resolve("etc/org.jmaster.service-echo.cfg"));
-        Files.writeString(home.resolve("etc/master.cf"), String.join("\n", masterCf) + "\n");
-        Path cfg = home.resolve("etc/org.jmaster.master.cfg");
-        String text = Files.readString(cfg)
-                .replace("queue_directory = ${jmaster.home}/queue", "queue_directory = " + etc.resolveSibling("queue"))
-                .replace("daemon_directory = ${jmaster.home}/libexec", "daemon_directory = " + DAEMONS)
-                .replace("config_directory = /etc/postfix", "config_directory = " + etc)
-                .replace("default_process_limit = 100", "default_process_limit = 1000");
-        Files.writeString(cfg, text);
+        // a Postfix configuration, as Postfix's master has: its main.cf decides, its master.cf has the services
+        Files.writeString(etc.resolve("master.cf"), String.join("\n", masterCf) + "\n");
+        Files.writeString(home.resolve("etc/org.jmaster.master.cfg"), "config_directory = " + etc + "\n");
         ProcessBuilder start = new ProcessBuilder(home.resolve("bin/jmaster").toString(), "start").redirectErrorStream(true);
         start.environment().put("JMASTER_JMX_PORT", Integer.toString(jmxPort));
         Process process = start.start();
-        process.getInputStream().readAllBytes();
-        process.waitFor(60, TimeUnit.SECONDS);
+        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("bin/jmaster start failed: " + said);
+        }
         long pid = Long.parseLong(Files.readString(home.resolve("data/jmaster.pid")).trim());
         long services = masterCf.stream().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
         Path log = home.resolve("log/jmaster.log");

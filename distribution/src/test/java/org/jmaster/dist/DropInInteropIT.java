@@ -1,17 +1,15 @@
 package org.jmaster.dist;
 
+import static org.jmaster.dist.PostfixSystem.command;
+import static org.jmaster.dist.PostfixSystem.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,61 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
 class DropInInteropIT {
     private static final int MESSAGES = Integer.getInteger("jmaster.dropin.messages", 200);
     private static final int SESSIONS = 5;
-    private static final Path MASTER_CF_DIST = Path.of("/usr/share/postfix/master.cf.dist");
 
     @TempDir
     Path dir;
+    private PostfixSystem postfix;
     private Path etc;
     private Path queue;
-    private Path mailbox;
     private Path maillog;
-    private int installs;
 
     @BeforeEach
     void postfixConfiguration() throws Exception {
-        assertEquals("root", System.getProperty("user.name"), "Postfix's daemons need root");
-        assertTrue(Files.isRegularFile(MASTER_CF_DIST), "Debian's postfix package must be installed (.ci/run does)");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        etc = Files.createDirectories(dir.resolve("postfix"));
-        queue = Files.createDirectories(dir.resolve("spool")); // root's, as /var/spool/postfix: postfix check fills it
-        Path data = Files.createDirectories(dir.resolve("lib"));
-        run("chown", "postfix:postfix", data.toString());
-        Path spool = Files.createDirectories(dir.resolve("mail"));
-        run("chmod", "1777", spool.toString()); // as /var/mail: local(8) makes each mailbox as its user
-        mailbox = spool.resolve("nobody");
-        Path logs = Files.createDirectories(dir.resolve("log"));
-        maillog = logs.resolve("mail.log");
-        Files.writeString(etc.resolve("main.cf"), String.join("\n",
-                "compatibility_level = 3.6",
-                "queue_directory = " + queue,
-                "data_directory = " + data,
-                "myhostname = mx.example.test",
-                "mydomain = example.test",
-                "mydestination = $myhostname, localhost, $mydomain",
-                "inet_interfaces = loopback-only",
-                "inet_protocols = ipv4",
-                "mail_spool_directory = " + spool,
-                "alias_maps =",
-                "alias_database =",
-                "biff = no",
-                "smtpd_banner = $myhostname ESMTP",
-                "maillog_file = " + maillog,
-                "maillog_file_prefixes = " + logs,
-                ""));
-        // Debian's master.cf as it ships, and a comment in Latin-1, which Postfix reads byte for byte
-        Files.copy(MASTER_CF_DIST, etc.resolve("master.cf"));
-        Files.write(etc.resolve("master.cf"), "# Gr\u00fc\u00dfe, \u00e9t\u00e9\n".getBytes(StandardCharsets.ISO_8859_1),
-                StandardOpenOption.APPEND);
+        postfix = new PostfixSystem(dir);
+        etc = postfix.etc;
+        queue = postfix.queue;
+        maillog = postfix.maillog;
     }
 
-    /** The distribution, with nothing but config_directory, and without its echo example. */
     private Container jmaster() throws IOException {
-        Container c = new Container(Files.createDirectories(dir.resolve("opt" + ++installs)));
-        c.masterSettings("config_directory = " + etc);
-        // this JVM's, not the network-namespace wrapper failsafe started it with (whose JAVA_HOME it is)
-        c.environment("JAVA_HOME", System.getProperty("java.home"));
-        Files.delete(c.home.resolve("etc/org.jmaster.service-echo.cfg"));
-        return c;
+        return postfix.jmaster();
     }
 
     @Test
@@ -101,30 +62,29 @@ class DropInInteropIT {
             assertEquals(String.format("%32d%n", jvm), Files.readString(queue.resolve("pid/master.pid")),
                     "Postfix's pid file, in Postfix's format");
             // with maillog_file set, postfix(1) says what it says in the mail log
-            Result status = postfix("status");
-            assertEquals(0, status.code, status.out);
+            PostfixSystem.Result status = postfix.postfix("status");
+            assertEquals(0, status.code(), status.out());
             assertTrue(read(maillog).contains("postfix/postfix-script[") && read(maillog).contains(
                     "]: the Postfix mail system is running: PID: " + jvm), read(maillog));
-            Result start = postfix("start");
-            assertEquals(1, start.code, "Postfix's master does not start while jmaster runs: " + start.out);
+            PostfixSystem.Result start = postfix.postfix("start");
+            assertEquals(1, start.code(), "Postfix's master does not start while jmaster runs: " + start.out());
             assertTrue(read(maillog).contains("]: fatal: the Postfix mail system is already running"), read(maillog));
 
-            Result source = command(List.of("smtp-source", "-s", Integer.toString(SESSIONS), "-m",
+            PostfixSystem.Result source = command(List.of("smtp-source", "-s", Integer.toString(SESSIONS), "-m",
                     Integer.toString(MESSAGES), "-c", "-f", "sender@example.test", "-t", "nobody@example.test",
                     "127.0.0.1:25"), Map.of());
-            assertEquals(0, source.code, source.out + c.log());
+            assertEquals(0, source.code(), source.out() + c.log());
             String sendmail = "<sendmail." + System.nanoTime() + "@example.test>";
-            Result submitted = command(List.of("/usr/sbin/sendmail", "-f", "sender@example.test", "nobody@example.test"),
-                    Map.of("MAIL_CONFIG", etc.toString()), "Subject: through pickup\nMessage-ID: " + sendmail + "\n\nhi\n");
-            assertEquals(0, submitted.code, submitted.out);
+            PostfixSystem.Result submitted = postfix.sendmail("Subject: through pickup\nMessage-ID: " + sendmail + "\n\nhi\n");
+            assertEquals(0, submitted.code(), submitted.out());
 
-            Container.await("every message in the mailbox", 120_000, () -> messageIds().size() >= MESSAGES + 1);
-            Container.await("the queue drains", 60_000, () -> postqueue().contains("Mail queue is empty"));
-            List<String> ids = messageIds();
+            Container.await("every message in the mailbox", 120_000, () -> postfix.messageIds().size() >= MESSAGES + 1);
+            Container.await("the queue drains", 60_000, () -> postfix.postqueue().contains("Mail queue is empty"));
+            List<String> ids = postfix.messageIds();
             assertEquals(MESSAGES + 1, ids.size(), "each message delivered once");
             assertEquals(MESSAGES + 1, new HashSet<>(ids).size(), "no message delivered twice");
             assertTrue(ids.contains(sendmail), "the sendmail message came through pickup");
-            assertEquals(0, postfix("flush").code, "postfix flush talks to jmaster's flush service");
+            assertEquals(0, postfix.postfix("flush").code(), "postfix flush talks to jmaster's flush service");
 
             Container.await("the daemons' and the master's lines in maillog_file", 30_000, () -> {
                 String log = read(maillog);
@@ -134,8 +94,8 @@ class DropInInteropIT {
 
             // postfix reload: SIGHUP; the next clients get children of a new generation
             long before = smtpdGeneration(c);
-            Result reload = postfix("reload");
-            assertEquals(0, reload.code, reload.out);
+            PostfixSystem.Result reload = postfix.postfix("reload");
+            assertEquals(0, reload.code(), reload.out());
             Container.await("the reload", 30_000, () -> read(maillog).contains("postfix/master[" + jvm + "]: reload -- "));
             // an idle child of the old generation may still take a session until it sees the reload
             Container.await("a new generation of smtpd after postfix reload", 30_000, () -> {
@@ -146,12 +106,12 @@ class DropInInteropIT {
                 }
             });
 
-            Result stop = postfix("stop");
-            assertEquals(0, stop.code, stop.out);
+            PostfixSystem.Result stop = postfix.postfix("stop");
+            assertEquals(0, stop.code(), stop.out());
             c.stopped(10_000);
             assertTrue(!read(maillog).contains("stopping the Postfix mail system with force"),
                     "jmaster stopped within postfix stop's 5 s, before its kill -9 of the JVM's group alone");
-            assertEquals(1, postfix("status").code, "postfix status says it no longer runs");
+            assertEquals(1, postfix.postfix("status").code(), "postfix status says it no longer runs");
         }
     }
 
@@ -161,15 +121,15 @@ class DropInInteropIT {
      */
     @Test
     void postfixsOwnMasterKeepsJmasterOut() throws Exception {
-        Result start = postfix("start");
-        assertEquals(0, start.code, start.out + read(maillog));
+        PostfixSystem.Result start = postfix.postfix("start");
+        assertEquals(0, start.code(), start.out() + read(maillog));
         try (Container c = jmaster()) {
             String out = c.bin("start");
             assertTrue(out.contains("jmaster: refusing to start: the Postfix mail system is already running"), out);
             assertTrue(out.contains("jmaster did not start"), out);
         } finally {
-            Result stop = postfix("stop");
-            assertEquals(0, stop.code, stop.out);
+            PostfixSystem.Result stop = postfix.postfix("stop");
+            assertEquals(0, stop.code(), stop.out());
         }
         Process holder = new ProcessBuilder("flock", dir.resolve("lib/master.lock").toString(), "sleep", "60").start();
         try (Container c = jmaster()) {
@@ -201,7 +161,7 @@ class DropInInteropIT {
                         throw new AssertionError(e);
                     }
                 });
-                assertEquals(1, postfix("status").code, "the lock is free again");
+                assertEquals(1, postfix.postfix("status").code(), "the lock is free again");
             }
         }
     }
@@ -227,59 +187,6 @@ class DropInInteropIT {
     /** An smtpd with an established TCP connection on port 25 (it took the session). */
     private static boolean isServing(ProcessHandle child) {
         return !ProcFsSockets.established(child.pid(), 25).isEmpty();
-    }
-
-    private List<String> messageIds() {
-        List<String> ids = new ArrayList<>();
-        for (String line : read(mailbox).split("\n")) {
-            if (line.regionMatches(true, 0, "Message-ID: ", 0, 12)) {
-                ids.add(line.substring(12).strip());
-            }
-        }
-        return ids;
-    }
-
-    private String postqueue() {
-        try {
-            return command(List.of("postqueue", "-c", etc.toString(), "-p"), Map.of()).out;
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
-
-    private Result postfix(String command) throws Exception {
-        return command(List.of("postfix", "-c", etc.toString(), command), Map.of());
-    }
-
-    private record Result(int code, String out) {
-    }
-
-    private static Result command(List<String> argv, Map<String, String> environment) throws Exception {
-        return command(argv, environment, "");
-    }
-
-    private static Result command(List<String> argv, Map<String, String> environment, String input) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), argv + " did not finish");
-        return new Result(process.exitValue(), out);
-    }
-
-    private static void run(String... argv) throws Exception {
-        Result result = command(List.of(argv), Map.of());
-        assertEquals(0, result.code, String.join(" ", argv) + ": " + result.out);
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1) : "";
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     /** Established TCP connections of a process, from /proc (its socket inodes against /proc/net/tcp). */
