@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * both can take), side by side. SMTP clients send messages with unique Message-IDs over several
  * sessions, and sendmail a share of them, while a fault injector, at random moments, SIGKILLs
  * children of every kind (smtpd mid-session, cleanup, trivial-rewrite, qmgr, local mid-delivery,
- * pickup, proxymap, anvil), sends SIGHUP, SIGKILLs the master itself and starts it again; under
+ * pickup, proxymap, anvil), sends SIGHUP, SIGKILLs the master itself and starts it again, fills
+ * the queue's file system (a small tmpfs) for a while; under
  * jmaster also JMX reloads, restart(), cleanup() and throttle() of services and hot swaps of the
  * policy, nio and spawner bundles. Then: every accepted message is in the mailbox (0
  * lost), the queue drains, no child is left, and a sampler of /proc saw at most one qmgr and one
@@ -115,11 +116,21 @@ class MailReliabilityInteropIT {
 
     @Test
     void noMessageLostUnderFaultsWithEitherMaster() throws Exception {
+        try {
+            underFaults();
+        } finally {
+            // the test's own mount namespace goes with its JVM; @TempDir wants the directory back before
+            PostfixSystem.command(List.of("umount", "-l", dir.resolve("spool").toString()), Map.of());
+        }
+    }
+
+    private void underFaults() throws Exception {
         // a child killed before it served is a bad start-up: Postfix throttles the service for
         // service_throttle_time (60 s by default, as the full run keeps it); the reduced run waits 5 s
         String throttle = Figures.FULL ? "60s" : "5s";
-        // a delivery cut short (local or qmgr killed) is deferred: retried within seconds, not Postfix's 300 s
-        PostfixSystem postfix = new PostfixSystem(dir, "service_throttle_time = " + throttle, "queue_run_delay = 2s",
+        // a delivery cut short (local or qmgr killed) is deferred: retried within seconds, not Postfix's 300 s;
+        // the queue is a 64 MiB file system of its own, which a fault fills for a while
+        PostfixSystem postfix = PostfixSystem.onSmallQueue(dir, "service_throttle_time = " + throttle, "queue_run_delay = 2s",
                 "minimal_backoff_time = 2s", "maximal_backoff_time = 4s");
         Run jmaster = new Run("jmaster");
         try (Container c = postfix.jmaster()) {
@@ -333,7 +344,7 @@ class MailReliabilityInteropIT {
         // every kind of fault at least once, in random order, then random ones while mail flows
         List<String> schedule = new ArrayList<>();
         KINDS.forEach(kind -> schedule.add("SIGKILL " + kind));
-        schedule.addAll(List.of("SIGHUP", "SIGKILL master"));
+        schedule.addAll(List.of("SIGHUP", "SIGKILL master", "full disk"));
         if (jmaster != null) {
             schedule.addAll(List.of("JMX reload", "JMX restart", "JMX cleanup", "JMX throttle"));
             BUNDLES.forEach(bundle -> schedule.add("hot swap " + bundle));
@@ -356,6 +367,9 @@ class MailReliabilityInteropIT {
                     victims.get(random.nextInt(victims.size())).destroyForcibly();
                     run.fault(fault);
                 }
+            } else if (fault.equals("full disk")) {
+                fillTheQueue(postfix, Figures.FULL ? 20_000 : 5_000);
+                run.fault(fault);
             } else if (fault.equals("SIGHUP")) {
                 PostfixSystem.run("kill", "-HUP", Long.toString(master.pid()));
                 run.fault(fault);
@@ -382,6 +396,21 @@ class MailReliabilityInteropIT {
         sending.set(false);
         threads.get(SESSIONS).join(10_000);
         run.seconds = (System.currentTimeMillis() - started) / 1000;
+    }
+
+    /**
+     * The queue's file system full for a while: a file takes every free block, then goes. Clients
+     * get Postfix's 4xx replies (and send again); nothing accepted may be lost.
+     */
+    private static void fillTheQueue(PostfixSystem postfix, long millis) throws Exception {
+        Path filler = postfix.queue.resolve("jmaster-test-filler");
+        try {
+            // fails with ENOSPC once the file system is full: that is the point
+            PostfixSystem.command(List.of("dd", "if=/dev/zero", "of=" + filler, "bs=1M"), Map.of());
+            Thread.sleep(millis);
+        } finally {
+            Files.deleteIfExists(filler);
+        }
     }
 
     /** A fault drawn at random: 60 % a child SIGKILLed, then SIGHUP, the master killed, JMX operations, swaps. */

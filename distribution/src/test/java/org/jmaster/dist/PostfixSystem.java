@@ -31,6 +31,13 @@ final class PostfixSystem {
     final Path maillog;
     private int installs;
 
+    /** The queue on a small tmpfs of its own (in the test's mount namespace), so that a test can fill it. */
+    static PostfixSystem onSmallQueue(Path dir, String... moreMainCf) throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("spool"));
+        run("mount", "-t", "tmpfs", "-o", "size=64m,mode=0755", "jmaster-test-queue", queue.toString());
+        return new PostfixSystem(dir, moreMainCf);
+    }
+
     PostfixSystem(Path dir, String... moreMainCf) throws Exception {
         assertEquals("root", System.getProperty("user.name"), "Postfix's daemons need root");
         assertTrue(Files.isRegularFile(MASTER_CF_DIST), "Debian's postfix package must be installed (.ci/run does)");
