@@ -206,9 +206,20 @@ public class PostfixInteropIT extends JmasterTestSupport {
         String[] hosts = {"127.0.0.1", "10.200.0.1", "127.0.0.1", "127.0.0.1"};
 
         Files.writeString(etc.resolve("master.cf"), String.join("\n", lines) + "\n");
-        Process start = new ProcessBuilder(DAEMONS.resolve("master").toString(), "-c", etc.toString(), "-w")
-                .redirectErrorStream(true).start();
-        assertEquals(new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8), 0, start.waitFor());
+        // Postfix's master -w exited 1 now and then in full builds (not alone), with its reason in a
+        // syslog this machine lacks: started again, up to three times, before the test gives up
+        int status = -1;
+        String said = "";
+        for (int attempt = 0; attempt < 3 && status != 0; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(2000);
+            }
+            Process start = new ProcessBuilder(DAEMONS.resolve("master").toString(), "-c", etc.toString(), "-w")
+                    .redirectErrorStream(true).start();
+            said = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            status = start.waitFor();
+        }
+        assertEquals(said, 0, status);
         long masterPid = Long.parseLong(Files.readString(queue.resolve("pid/master.pid")).trim());
         Map<String, List<String>> postfix;
         try {
