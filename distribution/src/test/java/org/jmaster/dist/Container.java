@@ -20,11 +20,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
+import javax.management.MBeanServerDelegate;
+import javax.management.MBeanServerNotification;
+import javax.management.NotificationListener;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -86,6 +91,39 @@ final class Container implements AutoCloseable {
         Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         return target.toUri().toString();
+    }
+
+    /**
+     * A bundle replaced from JMX as an operator replaces it: the rebuilt jar put in bundle/,
+     * Master.updateBundle, then refreshBundles; returns updateBundle's answer. The master bundle
+     * is replaced after the call returns: this waits for its MBean to be registered again. The
+     * jar then leaves bundle/: the framework has it in its cache, and left there it would be a
+     * second copy at the next start.
+     */
+    String swap(String bundle) throws Exception {
+        MBeanServerConnection jmx = jmx();
+        ObjectName master = new ObjectName("org.jmaster:type=Master");
+        String location = inBundleDirectory(System.getProperty("jmaster.rebuilt." + bundle));
+        CountDownLatch back = new CountDownLatch(1);
+        NotificationListener listener = (notification, handback) -> {
+            if (notification instanceof MBeanServerNotification registered && master.equals(registered.getMBeanName())
+                    && MBeanServerNotification.REGISTRATION_NOTIFICATION.equals(registered.getType())) {
+                back.countDown();
+            }
+        };
+        jmx.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, null, null);
+        try {
+            String result = (String) jmx.invoke(master, "updateBundle", new Object[] {bundle, location},
+                    new String[] {String.class.getName(), String.class.getName()});
+            if (bundle.equals("org.jmaster.master")) {
+                assertTrue(back.await(60, TimeUnit.SECONDS), "the Master MBean back after " + result + "\n" + log());
+            }
+            jmx.invoke(master, "refreshBundles", null, null);
+            return result;
+        } finally {
+            jmx.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener);
+            Files.delete(Path.of(java.net.URI.create(location)));
+        }
     }
 
     /** A launcher in libexec: a shell script, made executable. */
@@ -231,10 +269,7 @@ final class Container implements AutoCloseable {
 
     private void stop() throws IOException, InterruptedException {
         children();
-        if (connector != null) {
-            connector.close();
-            connector = null;
-        }
+        forgetConnection();
         if (pid != 0) {
             String out = bin("stop");
             assertTrue(out.contains("jmaster stopped"), out);
@@ -251,6 +286,19 @@ final class Container implements AutoCloseable {
         long jvm = pid;
         await("the JVM exits", millis, () -> ProcessHandle.of(jvm).isEmpty());
         pid = 0;
+        forgetConnection();
+    }
+
+    /** The JMX connection goes with the JVM: the next jmx() connects to the next one. */
+    private void forgetConnection() {
+        if (connector != null) {
+            try {
+                connector.close();
+            } catch (IOException e) {
+                // it was broken anyway
+            }
+            connector = null;
+        }
     }
 
     /**
@@ -262,14 +310,7 @@ final class Container implements AutoCloseable {
         long jvm = pid;
         await("the JVM exits", millis, () -> ProcessHandle.of(jvm).isEmpty());
         await("its children exit", millis, () -> children.stream().allMatch(c -> ProcessHandle.of(c).isEmpty()));
-        if (connector != null) {
-            try {
-                connector.close();
-            } catch (IOException e) {
-                // the server side is gone already
-            }
-            connector = null;
-        }
+        forgetConnection();
         gone();
     }
 

@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The policy, nio and spawner bundles replaced by rebuilt jars (update, then refresh) in the
+ * The policy, nio, spawner and master bundles replaced by rebuilt jars (update, then refresh) in the
  * running distribution while clients keep connecting: no client is refused, none loses its
  * reply, no child is leaked, and the service serves on.
  */
 class HotSwapIT {
-    private static final List<String> BUNDLES = List.of("org.jmaster.policy", "org.jmaster.nio", "org.jmaster.spawner");
+    private static final List<String> BUNDLES = List.of("org.jmaster.policy", "org.jmaster.nio", "org.jmaster.spawner",
+            "org.jmaster.master");
     @TempDir
     Path dir;
 
@@ -40,19 +41,19 @@ class HotSwapIT {
             int port = c.moveEcho();
             c.start("127.0.0.1:" + port);
             MBeanServerConnection jmx = c.jmx();
-            ObjectName master = new ObjectName("org.jmaster:type=Master");
             ObjectName service = JmxIT.service("127.0.0.1:" + port + "/inet");
             try (Clients clients = new Clients(port, 4)) {
                 await("traffic", 30_000, () -> clients.served() > 20);
                 for (String bundle : BUNDLES) {
                     long before = clients.served();
-                    String location = c.inBundleDirectory(System.getProperty("jmaster.rebuilt." + bundle));
-                    String result = (String) jmx.invoke(master, "updateBundle", new Object[] {bundle, location},
-                            new String[] {String.class.getName(), String.class.getName()});
-                    assertTrue(result.startsWith(bundle + " 0.1.0.SNAPSHOT updated from " + Path.of(java.net.URI.create(
-                            location)) + " (SHA-256 "), result);
-                    assertTrue(result.contains("), state ACTIVE"), result);
-                    jmx.invoke(master, "refreshBundles", null, null);
+                    String result = c.swap(bundle);
+                    String jar = Path.of(System.getProperty("jmaster.rebuilt." + bundle)).getFileName().toString()
+                            .replace(".jar", "-new.jar");
+                    // the master is replaced once the call has returned: it answers before it goes
+                    boolean itself = bundle.equals("org.jmaster.master");
+                    assertTrue(result.startsWith(bundle + " 0.1.0.SNAPSHOT " + (itself ? "updating" : "updated") + " from "
+                            + c.home.resolve("bundle").resolve(jar) + " (SHA-256 "), result);
+                    assertTrue(itself || result.contains("), state ACTIVE"), result);
                     await("served after swapping " + bundle, 30_000, () -> clients.served() > before + 20);
                     assertEquals(List.of(), clients.failures(), "after swapping " + bundle);
                 }

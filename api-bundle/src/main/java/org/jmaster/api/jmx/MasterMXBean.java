@@ -20,10 +20,12 @@ public interface MasterMXBean {
             + " new services start, every other one is restarted gracefully, removed ones stop.")
     void reload() throws MBeanException;
 
-    @Description("Replaces the policy, nio or spawner bundle (or the child runtime) with a new jar while every"
-            + " service keeps its listen sockets; clients wait, none is refused. Returns what was done.")
+    @Description("Replaces the policy, nio, spawner or master bundle (or the child runtime) with a new jar while"
+            + " every service keeps its listen sockets; clients wait, none is refused. Returns what was done; the master"
+            + " itself is replaced after the call returns, and this MBean is back once the new master has started.")
     String updateBundle(
-            @Description("The bundle: org.jmaster.policy, org.jmaster.nio, org.jmaster.spawner or org.jmaster.child")
+            @Description("The bundle: org.jmaster.policy, org.jmaster.nio, org.jmaster.spawner, org.jmaster.master or"
+                    + " org.jmaster.child")
             String bundle,
             @Description("Where the new jar is: a file: URL of a jar in the distribution's bundle/ directory, which"
                     + " only jmaster's user may write: file:/opt/jmaster/bundle/policy-bundle.jar") String location)

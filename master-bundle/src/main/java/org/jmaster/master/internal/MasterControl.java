@@ -21,15 +21,18 @@ import org.osgi.framework.wiring.FrameworkWiring;
  *     MasterControl - the Master MBean
  * DESCRIPTION
  *     The service list, the generation counter, the version, reload, and the hot swap of the
- *     bundles whose state the master keeps (policy, nio, spawner) or that hold none (the child
- *     runtime). The master and api bundles cannot be swapped from here: the master holds the
- *     services, and updating it from its own MBean would stop the caller. A new jar is taken
- *     only from the bundle directory and only when root (the JVM's user) alone could have put it
- *     there (TrustedJar); its SHA-256 is logged.
+ *     bundles whose state the master keeps (policy, nio, spawner), that hold none (the child
+ *     runtime), and of the master bundle itself. The master is updated from a thread of its own
+ *     once the call has returned: the update stops the bundle this MBean belongs to, so the
+ *     caller learns only that it began; the Master MBean comes back when the new master has
+ *     started (Handover keeps the clients meanwhile). The api bundle cannot be swapped: every
+ *     other bundle is wired to it. A new jar is taken only from the bundle directory and only
+ *     when root (the JVM's user) alone could have put it there (TrustedJar); its SHA-256 is
+ *     logged.
  */
 final class MasterControl implements MasterMXBean {
     private static final Set<String> SWAPPABLE = Set.of("org.jmaster.policy", "org.jmaster.nio", "org.jmaster.spawner",
-            "org.jmaster.child");
+            "org.jmaster.child", "org.jmaster.master");
 
     private final Master master;
     private final BundleContext context;
@@ -77,6 +80,9 @@ final class MasterControl implements MasterMXBean {
             throw new MBeanException(null, e.getMessage());
         }
         Supervisor.LOG.info("updating bundle " + name + " from " + jar.path() + ", SHA-256 " + jar.sha256());
+        if (bundle.equals(context.getBundle())) {
+            return updateItself(bundle, jar);
+        }
         try (InputStream in = new ByteArrayInputStream(jar.bytes())) {
             bundle.update(in);
         } catch (Exception e) {
@@ -85,6 +91,23 @@ final class MasterControl implements MasterMXBean {
         return name + " " + bundle.getVersion() + " updated from " + jar.path() + " (SHA-256 " + jar.sha256() + "), state "
                 + (bundle.getState() == Bundle.ACTIVE ? "ACTIVE" : Integer.toString(bundle.getState()))
                 + ", last modified " + new Date(bundle.getLastModified()).toInstant();
+    }
+
+    /**
+     * The master bundle replaced from a thread of its own: Bundle.update stops this bundle, and
+     * with it the component serving this call, which must have returned first.
+     */
+    private static String updateItself(Bundle bundle, TrustedJar jar) {
+        Thread updater = new Thread(() -> {
+            try (InputStream in = new ByteArrayInputStream(jar.bytes())) {
+                bundle.update(in);
+            } catch (Exception e) {
+                Supervisor.LOG.severe("updating " + bundle.getSymbolicName() + " from " + jar.path() + ": " + e);
+            }
+        }, "jmaster-update-master");
+        updater.start();
+        return bundle.getSymbolicName() + " " + bundle.getVersion() + " updating from " + jar.path() + " (SHA-256 "
+                + jar.sha256() + "): the Master MBean is back once the new master has started";
     }
 
     /** The directory updates may come from: jmaster.bundle.directory, else the distribution's bundle/. */
