@@ -22,6 +22,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jmaster.api.MasterSettings;
@@ -238,7 +239,7 @@ class NioEventLoopTest {
             watch.setListening(true);
             assertEquals("ready " + service.definition.name(), events.poll(2, TimeUnit.SECONDS));
             watch.setListening(false);
-            java.util.concurrent.CountDownLatch dispatched = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch dispatched = new CountDownLatch(1);
             loop.execute(dispatched::countDown); // a readiness selected before the change is reported first
             assertTrue(dispatched.await(2, TimeUnit.SECONDS));
             events.clear();
@@ -274,7 +275,12 @@ class NioEventLoopTest {
         Watch watch = watch(service);
         var old = service.status;
         service.status = loop.openStatusChannel();
-        loop.execute(() -> watch.statusChannel(service.status));
+        CountDownLatch switched = new CountDownLatch(1);
+        loop.execute(() -> {
+            watch.statusChannel(service.status);
+            switched.countDown();
+        });
+        assertTrue(switched.await(2, TimeUnit.SECONDS), "the loop switched the watch to the new channel");
         old.childEnd().write(ByteBuffer.wrap(new StatusRecord(4, 1, 1).toBytes()));
         service.status.childEnd().write(ByteBuffer.wrap(new StatusRecord(5, 1, 1).toBytes()));
         assertEquals("record 5 1 1", events.poll(2, TimeUnit.SECONDS));
@@ -288,7 +294,7 @@ class NioEventLoopTest {
     void watchRightAfterUnwatch() throws Exception {
         Service service = open("w unix - n n - 2 x");
         Watch first = watch(service);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         loop.execute(() -> {
             first.cancel();
             watch(service);
