@@ -5,7 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-/** The libc calls a child needs: poll, accept4, read, write, close, getpid; and to drop root's privileges. */
+/** The libc calls a child needs: poll, accept4, read, write, close, getpid; to drop root's privileges; and Training's. */
 interface Posix extends Library {
     Posix INSTANCE = Native.load("c", Posix.class);
 
@@ -30,6 +30,22 @@ interface Posix extends Library {
     int fcntl(int fd, int command, int argument) throws LastErrorException;
 
     int getpid();
+
+    // For Training only: a status channel and a listen socket of its own, at 5 and 6.
+    int AF_INET = 2;
+    int SOCK_STREAM = 1;
+
+    int pipe(int[] fds) throws LastErrorException;
+
+    int dup2(int from, int to) throws LastErrorException;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int bind(int fd, byte[] address, int length) throws LastErrorException;
+
+    int listen(int fd, int backlog) throws LastErrorException;
+
+    int getsockname(int fd, byte[] address, int[] length) throws LastErrorException;
 
     // These report failure by their result (errno may be set on success, by NSS lookups): see
     // Native.getLastError(), which JNA keeps for interfaces loaded with it.
