@@ -18,7 +18,8 @@ import java.util.function.DoubleBinaryOperator;
  *     Bench - jmaster beside Postfix's own master, the same service, the same load
  * SYNOPSIS
  *     java -cp bench.jar org.jmaster.bench.Bench [--reps 3] [--seconds 10] [--idle-seconds 60]
- *         [--scale 1000] [--smoke] [--out results.md] DISTRIBUTION_DIR
+ *         [--scale 1000] [--smoke] [--out results.md] [--only spawn,mail,echo] [--charts DIR]
+ *         DISTRIBUTION_DIR
  * DESCRIPTION
  *     Starts Postfix 3.7's master and the jmaster distribution side by side, each with ten services
  *     from identical master.cf lines (inet on 127.0.0.1, Debian's spawn(8) running /bin/cat), and
@@ -26,8 +27,10 @@ import java.util.function.DoubleBinaryOperator;
  *     Measures steady connections/s and latency at 1, 8 and 32 clients, the master's CPU per
  *     connection (/proc/<pid>/stat), the makespan of a cold burst of 50 clients at maxproc 4 and
  *     100, spawn-bound throughput (max_use=1), idle CPU over a minute, resident memory idle, under
- *     load and with --scale slow clients holding a child each (maxproc 0). Then jmaster alone with
- *     the Java echo child. Prints medians, the jmaster/Postfix ratios, and writes them to --out.
+ *     load and with --scale slow clients holding a child each (maxproc 0). Then the whole mail
+ *     system under each master (MailBench), and jmaster alone with the Java echo child, with and
+ *     without its class-data archive. Prints medians, the jmaster/Postfix ratios, and writes them
+ *     to --out, and (--charts) the mail figures as PNG charts (Charts).
  *     Must run as root (spawn(8) is a privileged daemon); binds only 127.0.0.1.
  */
 public final class Bench {
@@ -37,6 +40,10 @@ public final class Bench {
     private double idleSeconds = 60;
     private int scale = 1000;
     private boolean smoke;
+    /** What runs: spawn (spawn(8) and cat under both masters), mail (MailBench), echo (the Java echo child). */
+    private List<String> parts = List.of("spawn", "mail", "echo");
+    /** Where the charts go (--charts), or none. */
+    private Path charts;
     private Path out = Path.of("bench-results.md");
     private final Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -62,7 +69,8 @@ public final class Bench {
         }
         if (distribution == null) {
             System.err.println("usage: Bench [--reps N] [--seconds S] [--idle-seconds S] [--scale N] [--smoke] [--out FILE]"
-                    + " DISTRIBUTION_DIR");
+                    + " [--only spawn,mail,echo]"
+                    + " [--charts DIR] DISTRIBUTION_DIR");
             System.exit(2);
         }
         bench = new Bench(distribution);
@@ -71,6 +79,8 @@ public final class Bench {
         bench.idleSeconds = Double.parseDouble(options.getOrDefault("--idle-seconds", "60"));
         bench.scale = Integer.parseInt(options.getOrDefault("--scale", "1000"));
         bench.smoke = options.containsKey("--smoke");
+        bench.charts = options.containsKey("--charts") ? Path.of(options.get("--charts")) : null;
+        bench.parts = List.of(options.getOrDefault("--only", "spawn,mail,echo").split(","));
         bench.out = Path.of(options.getOrDefault("--out", "bench-results.md"));
         System.exit(bench.run() ? 0 : 1);
     }
@@ -100,6 +110,28 @@ public final class Bench {
     private boolean run() throws Exception {
         Path dir = Files.createTempDirectory("jmaster-bench-");
         Path etc = Instances.postfixConfiguration(dir);
+        if (parts.contains("spawn")) {
+            spawnCat(dir, etc);
+        }
+        if (parts.contains("mail")) {
+            new MailBench(this, distribution, dir, reps, smoke).run();
+        }
+        if (!smoke && parts.contains("echo")) {
+            javaEcho(dir, etc, true);
+            javaEcho(dir, etc, false);
+        }
+        String report = report();
+        System.out.println(report);
+        Files.writeString(out, report);
+        if (charts != null && !smoke) {
+            Charts.write(figures, Bench::median, charts).forEach(chart -> System.out.println("chart: " + chart));
+        }
+        failures.forEach(f -> System.out.println("FAILURE: " + f));
+        return failures.isEmpty();
+    }
+
+    /** Both masters side by side, ten services each run by spawn(8) and /bin/cat. */
+    private void spawnCat(Path dir, Path etc) throws Exception {
         String spawnCat = "spawn -o max_use=MAXUSE user=nobody argv=/bin/cat";
         int[] both = ports(21);
         int[] postfixPorts = Arrays.copyOfRange(both, 0, 10);
@@ -141,14 +173,6 @@ public final class Bench {
                 }
             }
         }
-        if (!smoke) {
-            javaEcho(dir, etc);
-        }
-        String report = report();
-        System.out.println(report);
-        Files.writeString(out, report);
-        failures.forEach(f -> System.out.println("FAILURE: " + f));
-        return failures.isEmpty();
     }
 
     private void steady(Instances.Master m, int port, int clients, String name) throws Exception {
@@ -238,22 +262,49 @@ public final class Bench {
         check(m, "scale", r);
     }
 
-    /** jmaster alone with the Java echo child: what a Java user sees. */
-    private void javaEcho(Path dir, Path etc) throws Exception {
+    /**
+     * jmaster alone with the Java echo child: what a Java user sees; with the class-data archive
+     * bin/jmaster makes for the children's JVM, or without it (removed after the start: the
+     * child's launcher looks for it at each start).
+     */
+    private void javaEcho(Path dir, Path etc, boolean archive) throws Exception {
         int[] ports = ports(11); // ten services and the JMX port
-        String echo = dir.resolve("jmaster-echo/jmaster/libexec/jmaster-echo") + " -o max_use=MAXUSE";
-        Files.createDirectories(dir.resolve("jmaster-echo"));
-        try (Instances.Master m = Instances.jmaster(distribution, dir.resolve("jmaster-echo"), etc, lines(Arrays.copyOf(ports, 10), echo),
-                ports[10])) {
+        Path home = Files.createDirectories(dir.resolve(archive ? "jmaster-echo" : "jmaster-echo-without-archive"));
+        String echo = home.resolve("jmaster/libexec/jmaster-echo") + " -o max_use=MAXUSE";
+        String prefix = archive ? "Java echo: " : "Java echo without its archive: ";
+        try (Instances.Master m = Instances.jmaster(distribution, home, etc, lines(Arrays.copyOf(ports, 10), echo), ports[10])) {
+            if (!archive) {
+                Files.delete(home.resolve("jmaster/data/cds/jmaster-child.jsa"));
+            }
             Load.steady(ports[0], 4, 2, Long.MAX_VALUE);
             for (int rep = 0; rep < reps; rep++) {
-                for (int clients : new int[] {1, 8, 32}) {
-                    steady(m, ports[0], clients, "Java echo: steady " + clients);
+                firstReply(m, ports[3], prefix + "spawn to first reply ms");
+                for (int clients : archive ? new int[] {1, 8, 32} : new int[0]) {
+                    steady(m, ports[0], clients, prefix + "steady " + clients);
                 }
-                burst(m, ports[1], "Java echo: cold burst 50, maxproc 4");
-                steady(m, ports[3], 8, "Java echo: spawn-bound");
+                burst(m, ports[1], prefix + "cold burst 50, maxproc 4");
+                steady(m, ports[3], 8, prefix + "spawn-bound");
             }
         }
+    }
+
+    /**
+     * The time from a client's connect, with no child alive, to its reply: the master's wake-up,
+     * the spawn, the child's start-up, its accept and reply. The median of 10, each after the
+     * last child has gone (max_use=1: each exits after its request).
+     */
+    private void firstReply(Instances.Master m, int port, String name) throws Exception {
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Proc.children(m.pid(), "127.0.0.1:" + port).isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            Load.Result r = Load.once(port, 1, 0);
+            check(m, name, r);
+            times.add(r.seconds * 1000);
+        }
+        record(name, m, median(times));
     }
 
     private void check(Instances.Master m, String name, Load.Result r) {
@@ -267,8 +318,16 @@ public final class Bench {
     }
 
     private void record(String figure, Instances.Master m, double value) {
-        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).computeIfAbsent(m.name(), n -> new ArrayList<>())
+        record(figure, m.name(), value);
+    }
+
+    void record(String figure, String master, double value) {
+        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).computeIfAbsent(master, n -> new ArrayList<>())
                 .add(value);
+    }
+
+    void failed(String failure) {
+        failures.add(failure);
     }
 
     private String report() throws IOException {

@@ -116,7 +116,9 @@ final class Instances {
             throw new IOException("bin/jmaster start failed: " + said);
         }
         long pid = Long.parseLong(Files.readString(home.resolve("data/jmaster.pid")).trim());
-        long services = masterCf.stream().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
+        // a service per line; a line that starts with white space continues the one before
+        long services = masterCf.stream().filter(l -> !l.isBlank() && !l.startsWith("#")
+                && !Character.isWhitespace(l.charAt(0))).count();
         Path log = home.resolve("log/jmaster.log");
         long deadline = System.currentTimeMillis() + 60_000;
         JMXConnector jmx;

@@ -14,7 +14,12 @@ final class Proc {
     private Proc() {
     }
 
-    /** User plus system CPU seconds the process has used (not its children's). */
+    /**
+     * User plus system CPU seconds the process has used (not its children's), its threads that
+     * ended included: the kernel's precise total, in ticks of 10 ms (so a measurement should use
+     * a second or more of it). The sum of its live threads' schedstat would be finer, but would
+     * miss the JIT's compiler threads that the JVM starts and ends as it needs them.
+     */
     static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
