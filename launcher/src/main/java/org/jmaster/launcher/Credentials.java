@@ -114,7 +114,8 @@ final class Credentials {
         }
     }
 
-    private static List<String[]> entries(Path file) throws IOException {
+    /** The "name value" lines of a password or access file, comments and blank lines left out. */
+    static List<String[]> entries(Path file) throws IOException {
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#")).map(line -> line.split("\\s+", 2))
                 .filter(fields -> fields.length == 2).toList();

@@ -6,6 +6,8 @@ import java.util.Date;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.AttributeChangeNotification;
 import javax.management.JMException;
@@ -32,6 +34,7 @@ import org.jmaster.api.spi.policy.ServiceState;
  *     start() / stop()             the Master MBean, and every service MBean at stop
  *     added(entry) / removed(entry)   a service MBean per service, while it exists
  *     event(service, event, text)  a notification from the service's MBean
+ *     master() / controls()        the objects behind the MBeans, for the shell commands
  * DESCRIPTION
  *     org.jmaster:type=Master, and org.jmaster:type=Service,name="<service>/<type>" per service
  *     (a second service with the same name and type, under another endpoint, gets an endpoint key
@@ -50,6 +53,7 @@ final class Jmx implements Supervisor.Observer {
     private final Supervisor supervisor;
     private final ObjectName masterName;
     private final Map<ServiceState, Registration> services = new IdentityHashMap<>();
+    private volatile MasterMXBean master;
 
     private static final class Registration {
         final ObjectName name;
@@ -74,6 +78,7 @@ final class Jmx implements Supervisor.Observer {
     }
 
     void start(MasterMXBean master) {
+        this.master = master;
         register(masterName, new DescribedMBean(master, MasterMXBean.class, new NotificationBroadcasterSupport()));
     }
 
@@ -83,6 +88,22 @@ final class Jmx implements Supervisor.Observer {
         }
         services.clear();
         unregister(masterName);
+    }
+
+    /** The Master MBean's object, once started. */
+    MasterMXBean master() {
+        return master;
+    }
+
+    /** The object of every service MBean now, by label (see Controls.serviceControls). */
+    synchronized SortedMap<String, ServiceMXBean> controls() {
+        SortedMap<String, ServiceMXBean> all = new TreeMap<>();
+        for (Map.Entry<ServiceState, Registration> service : services.entrySet()) {
+            String label = service.getKey().definition().label();
+            all.put(all.containsKey(label) ? label + "@" + service.getKey().canonicalName() : label,
+                    service.getValue().control);
+        }
+        return all;
     }
 
     @Override

@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.jmaster.api.Master;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceSnapshot;
+import org.jmaster.api.jmx.MasterMXBean;
+import org.jmaster.api.jmx.ServiceMXBean;
 import org.jmaster.api.spi.loop.EventLoop;
 import org.jmaster.api.spi.policy.ProcessPolicy;
 import org.jmaster.api.spi.spawner.Spawner;
@@ -30,8 +33,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * NAME
  *     MasterComponent - the master as a DS component, configuration PID org.jmaster.master
  * DESCRIPTION
- *     Creates the Supervisor, offers its entry sink to the configuration sources and the Master
- *     service (reload, snapshots of the services) to other bundles; reads main.cf
+ *     Creates the Supervisor, offers its entry sink to the configuration sources, the objects
+ *     behind its MBeans to the shell commands (Controls), and the Master service (reload,
+ *     snapshots of the services) to other bundles; reads main.cf
  *     (PostfixConfig) and master_cf at start-up and at every reload, and reloads when
  *     org.jmaster.master changes (or master_cf, with master_cf_watch = yes). The policy, the event loop and the
  *     spawner are optional dynamic references, so that each of their bundles can be updated
@@ -47,9 +51,10 @@ import org.osgi.service.metatype.annotations.Designate;
  *     A bad org.jmaster.master value is refused with a message naming the PID, the key and the
  *     value; the previous (or default) settings stay in force.
  */
-@Component(service = {EntrySink.class, Master.class}, immediate = true, configurationPid = MasterSettings.PID)
+@Component(service = {EntrySink.class, Master.class, Controls.class}, immediate = true,
+        configurationPid = MasterSettings.PID)
 @Designate(ocd = MasterMetatype.class)
-public final class MasterComponent implements EntrySink, Master {
+public final class MasterComponent implements EntrySink, Master, Controls {
     private final Supervisor supervisor;
     private final Jmx jmx;
     /** The settings as configured; the supervisor keeps some of the old values until a restart. */
@@ -211,6 +216,16 @@ public final class MasterComponent implements EntrySink, Master {
     @Override
     public long processGeneration() {
         return supervisor.context.generation();
+    }
+
+    @Override
+    public MasterMXBean masterControl() {
+        return jmx.master();
+    }
+
+    @Override
+    public SortedMap<String, ServiceMXBean> serviceControls() {
+        return jmx.controls();
     }
 
     private static MasterSettings settings(Map<String, Object> properties, MasterSettings fallback) {

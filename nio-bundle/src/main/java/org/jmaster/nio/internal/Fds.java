@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.channels.Channel;
 import java.nio.channels.Pipe;
+import java.nio.file.Path;
 
 /**
  * The descriptor numbers behind NIO channels, which children must receive at fixed numbers, the
@@ -47,8 +48,7 @@ final class Fds {
                         Method getFDVal = i.getMethod("getFDVal");
                         return (int) getFDVal.invoke(channel);
                     } catch (IllegalAccessException e) {
-                        throw new IllegalStateException("start the JVM with --add-exports java.base/sun.nio.ch=ALL-UNNAMED:"
-                                + " the master cannot hand its sockets to children without it", e);
+                        throw new IllegalStateException(missingExport());
                     } catch (ReflectiveOperationException e) {
                         throw new IllegalStateException(e);
                     }
@@ -82,6 +82,22 @@ final class Fds {
         } finally {
             Libc.closeQuietly(fd);
         }
+    }
+
+    /**
+     * What to do about a JVM started without {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED},
+     * in one line: under Karaf (the system property karaf.home), the line to put in its
+     * {@code bin/setenv}.
+     */
+    static String missingExport() {
+        String karaf = System.getProperty("karaf.home");
+        String why = "the JVM was started without --add-exports java.base/sun.nio.ch=ALL-UNNAMED, without which the"
+                + " master cannot hand its sockets to children: ";
+        if (karaf != null) {
+            return why + "put export EXTRA_JAVA_OPTS=\"--add-exports=java.base/sun.nio.ch=ALL-UNNAMED\" in "
+                    + Path.of(karaf, "bin", "setenv") + " and restart Karaf";
+        }
+        return why + "add it to the java command line";
     }
 
     /** Makes an AF_INET6 socket IPv6-only, as Postfix does, so that it can share its port with IPv4. */

@@ -1,0 +1,117 @@
+package org.jmaster.log.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+
+/** What an OSGi log entry becomes in java.util.logging. */
+class LogBridgeTest {
+    private static Bundle bundle(String symbolicName, long id) {
+        return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getSymbolicName" -> symbolicName;
+                    case "getBundleId" -> id;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static LogEntry entry(Bundle bundle, LogLevel level, String logger, String message, Throwable exception) {
+        return new LogEntry() {
+            @Override
+            public Bundle getBundle() {
+                return bundle;
+            }
+
+            @Override
+            public ServiceReference<?> getServiceReference() {
+                return null;
+            }
+
+            @Override
+            @SuppressWarnings("deprecation")
+            public int getLevel() {
+                return level.ordinal();
+            }
+
+            @Override
+            public String getMessage() {
+                return message;
+            }
+
+            @Override
+            public Throwable getException() {
+                return exception;
+            }
+
+            @Override
+            public long getTime() {
+                return 1_700_000_000_000L;
+            }
+
+            @Override
+            public LogLevel getLogLevel() {
+                return level;
+            }
+
+            @Override
+            public String getLoggerName() {
+                return logger;
+            }
+
+            @Override
+            public long getSequence() {
+                return 1;
+            }
+
+            @Override
+            public String getThreadInfo() {
+                return "main";
+            }
+
+            @Override
+            public StackTraceElement getLocation() {
+                return null;
+            }
+        };
+    }
+
+    @Test
+    void anScrErrorIsSevereUnderItsBundlesName() {
+        IllegalStateException thrown = new IllegalStateException("broken on purpose");
+        LogRecord record = LogBridge.record(entry(bundle("org.example.broken", 17), LogLevel.ERROR,
+                "org.apache.felix.scr", "[org.example.Broken(3)] The activate method has thrown an exception", thrown));
+        assertEquals(Level.SEVERE, record.getLevel());
+        assertEquals("org.example.broken", record.getLoggerName());
+        assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), record.getInstant());
+        assertSame(thrown, record.getThrown());
+        String line = new SimpleFormatter() {
+            @Override
+            public String format(LogRecord r) {
+                return String.format("%4$s %3$s: %5$s", r.getInstant(), "", r.getLoggerName(), r.getLevel().getName(),
+                        formatMessage(r));
+            }
+        }.format(record);
+        assertEquals("SEVERE org.example.broken: [org.example.Broken(3)] The activate method has thrown an exception", line);
+    }
+
+    @Test
+    void levelsAndBundlesWithoutAName() {
+        assertEquals(Level.WARNING, LogBridge.level(entry(null, LogLevel.WARN, "x", "m", null)));
+        assertEquals(Level.INFO, LogBridge.level(entry(null, LogLevel.AUDIT, "x", "m", null)));
+        assertEquals(Level.INFO, LogBridge.level(entry(null, LogLevel.INFO, "x", "m", null)));
+        assertEquals(Level.FINE, LogBridge.level(entry(null, LogLevel.DEBUG, "x", "m", null)));
+        assertEquals(Level.FINER, LogBridge.level(entry(null, LogLevel.TRACE, "x", "m", null)));
+        assertEquals("bundle 4", LogBridge.bundleName(bundle(null, 4)));
+        assertEquals("framework", LogBridge.bundleName(null));
+    }
+}
