@@ -200,6 +200,8 @@ class KarafIT {
                 + "\norg.ops4j.pax.url.mvn.offline=true\n";
         Files.writeString(mvn, text);
         replace(karaf.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = 8101", "sshPort = " + ssh);
+        // the karaf user is an admin while the test runs, as root: its ssh port on loopback only
+        replace(karaf.resolve("etc/org.apache.karaf.shell.cfg"), "sshHost = 0.0.0.0", "sshHost = 127.0.0.1");
         replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = 1099", "rmiRegistryPort = " + registry);
         replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort = 44444", "rmiServerPort = " + rmiServer);
         Path users = karaf.resolve("etc/users.properties");
@@ -226,7 +228,7 @@ class KarafIT {
     /** The same, as this user (whose password is its name); checkErrors: every command must succeed. */
     private static String client(Path karaf, int ssh, String user, boolean checkErrors, String... commands)
             throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(karaf.resolve("bin/client").toString(), "-a", Integer.toString(ssh),
+        ProcessBuilder builder = new ProcessBuilder(karaf.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", Integer.toString(ssh),
                 "-u", user, "-p", user, "-r", "60", "-d", "1", "-b").redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();

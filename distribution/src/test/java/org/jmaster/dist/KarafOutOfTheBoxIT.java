@@ -162,6 +162,8 @@ class KarafOutOfTheBoxIT {
                 + "\norg.ops4j.pax.url.mvn.offline=true\n";
         Files.writeString(mvn, text);
         replace(karaf.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = 8101", "sshPort = " + ssh);
+        // the karaf user is an admin while the test runs, as root: its ssh port on loopback only
+        replace(karaf.resolve("etc/org.apache.karaf.shell.cfg"), "sshHost = 0.0.0.0", "sshHost = 127.0.0.1");
         replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = 1099",
                 "rmiRegistryPort = " + (ssh + 1));
         replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort = 44444",
@@ -180,7 +182,7 @@ class KarafOutOfTheBoxIT {
 
     /** Runs the commands in one batch session of bin/client as karaf; every one must succeed. */
     private static String client(Path karaf, int ssh, String... commands) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(karaf.resolve("bin/client").toString(), "-a", Integer.toString(ssh),
+        ProcessBuilder builder = new ProcessBuilder(karaf.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", Integer.toString(ssh),
                 "-u", "karaf", "-p", "karaf", "-r", "60", "-d", "1", "-b").redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();

@@ -105,6 +105,7 @@ public final class Control {
         }
         // a port that answers but is not jmaster's must not keep the command waiting
         System.setProperty("sun.rmi.transport.connectionTimeout", "10000");
+        System.setProperty("sun.rmi.transport.tcp.handshakeTimeout", "10000"); // one that accepts and stays silent
         System.setProperty("sun.rmi.transport.tcp.responseTimeout", "60000");
         String command = args[0];
         try {
