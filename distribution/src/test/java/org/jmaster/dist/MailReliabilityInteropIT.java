@@ -261,7 +261,7 @@ class MailReliabilityInteropIT {
             MBeanServerConnection jmx = c.jmx();
             AtomicInteger next = new AtomicInteger();
             AtomicInteger toSend = new AtomicInteger(Integer.MAX_VALUE);
-            List<long[]> samples = new ArrayList<>(); // seconds, heap after GC, threads, descriptors
+            List<long[]> samples = new ArrayList<>(); // seconds, heap after GC, threads, descriptors, RSS
             long started = System.currentTimeMillis();
             Thread paced = new Thread(() -> {
                 while (toSend.get() > 0) {
@@ -281,7 +281,7 @@ class MailReliabilityInteropIT {
                 }
                 int[] fdsAndThreads = c.fdsAndThreads();
                 samples.add(new long[] {(System.currentTimeMillis() - started) / 1000, heapAfterGc(jmx), fdsAndThreads[1],
-                        fdsAndThreads[0]});
+                        fdsAndThreads[0], rssBytes(c.pid())});
             }
             toSend.set(0);
             paced.join(60_000);
@@ -289,7 +289,8 @@ class MailReliabilityInteropIT {
             // the first samples are the warm-up: the slope is taken over the second half
             List<long[]> steady = samples.subList(samples.size() / 2, samples.size());
             String slopes = "heap " + slope(steady, 1) / 1024 + " KiB/min, threads " + slope(steady, 2) + "/min, descriptors "
-                    + slope(steady, 3) + "/min over the second half (" + steady.size() + " samples)";
+                    + slope(steady, 3) + "/min, RSS " + slope(steady, 4) / 1024 + " KiB/min (" + steady.get(steady.size() - 1)[4] / 1024 / 1024
+                    + " MiB at the end) over the second half (" + steady.size() + " samples)";
             Figures.record("9. soak, " + millis / 60_000 + " min at " + perSecond + " messages/s, SIGHUP every 30 s",
                     run.mail() + "; " + slopes);
             assertEquals(0, run.lost, run.figures());
@@ -297,7 +298,18 @@ class MailReliabilityInteropIT {
             long[] last = steady.get(steady.size() - 1);
             assertTrue(last[2] - first[2] <= 2 && last[3] - first[3] <= 4, "threads and descriptors flat: " + slopes);
             assertTrue(last[1] - first[1] < 16L << 20, "heap after GC flat: " + slopes);
+            assertTrue(last[4] - first[4] < 32L << 20, "RSS flat: " + slopes);
         }
+    }
+
+    /** The resident set of a process, from /proc/<pid>/status (VmRSS, in kB). */
+    private static long rssBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("/proc/" + pid + "/status: no VmRSS");
     }
 
     /** Least-squares slope of column k over seconds (column 0), per minute. */
