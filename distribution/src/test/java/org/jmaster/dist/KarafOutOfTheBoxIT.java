@@ -8,17 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,32 +34,32 @@ class KarafOutOfTheBoxIT {
     @Test
     void theReadmeServesTheShippedEchoChild() throws Exception {
         Readme readme = readme();
-        Path karaf = karaf(19320);
-        Path setenv = karaf.resolve("bin/setenv");
+        Karaf karaf = Karaf.offline(dir, 19320, 19321, 19322);
+        Path setenv = karaf.home().resolve("bin/setenv");
         Files.writeString(setenv, Files.readString(setenv) + "\n" + readme.setenv + "\n");
         int port = 19323;
-        start(karaf);
+        karaf.start(null); // what the JVM gets comes from bin/setenv alone
         List<Long> children = new ArrayList<>();
         try {
-            String out = client(karaf, 19320, readme.commands(port));
-            Path log = karaf.resolve("data/log/karaf.log");
+            String out = karaf.client(readme.commands(port));
+            Path log = karaf.log();
             awaitLogged(log, "service 127.0.0.1:" + port + "(", out);
-            assertEquals("out of the box", echo(port, "out of the box"), out + read(log));
-            long karafPid = karafPid(karaf).orElseThrow();
+            assertEquals("out of the box", echo(port, "out of the box"), out + Karaf.read(log));
+            long karafPid = karaf.pid().orElseThrow();
             List<ProcessHandle> live = ProcessHandle.of(karafPid).orElseThrow().children().collect(Collectors.toList());
             live.forEach(child -> children.add(child.pid()));
             assertEquals(1, live.size(), "one echo child: " + live);
             String cmdline = Files.readString(Path.of("/proc/" + live.get(0).pid() + "/cmdline")).replace('\0', ' ');
-            Path shipped = karaf.resolve("data/jmaster").toRealPath();
+            Path shipped = karaf.home().resolve("data/jmaster").toRealPath();
             assertTrue(cmdline.startsWith(Path.of(System.getProperty("java.home"), "bin/java") + " "),
                     "the child runs on Karaf's own JVM: " + cmdline);
             assertTrue(cmdline.contains(shipped.resolve("lib/child-runtime.jar").toString()), cmdline);
             assertTrue(cmdline.contains("org.jmaster.child.echo.EchoServer"), cmdline);
             assertFalse(cmdline.contains(System.getProperty("jmaster.distribution")), "nothing of the Felix distribution");
             assertTrue(Files.isExecutable(shipped.resolve("libexec/jmaster-echo")));
-            assertFalse(read(log).contains("sun.nio.ch"), read(log));
+            assertFalse(Karaf.read(log).contains("sun.nio.ch"), Karaf.read(log));
         } finally {
-            stop(karaf);
+            karaf.stop();
         }
         for (long child : children) {
             assertTrue(ProcessHandle.of(child).isEmpty(), "child " + child + " left behind");
@@ -73,25 +69,25 @@ class KarafOutOfTheBoxIT {
     @Test
     void withoutTheSetenvLineOneLineSaysWhatToPutThere() throws Exception {
         Readme readme = readme();
-        Path karaf = karaf(19330);
+        Karaf karaf = Karaf.offline(dir, 19330, 19331, 19332);
         int port = 19333;
-        start(karaf);
+        karaf.start(null); // what the JVM gets comes from bin/setenv alone
         try {
-            String out = client(karaf, 19330, readme.commands(port));
-            Path log = karaf.resolve("data/log/karaf.log");
+            String out = karaf.client(readme.commands(port));
+            Path log = karaf.log();
             awaitLogged(log, "service not started", out);
-            List<String> lines = read(log).lines().filter(l -> l.contains("sun.nio.ch")).collect(Collectors.toList());
-            assertEquals(1, lines.size(), "one line: " + read(log));
+            List<String> lines = Karaf.read(log).lines().filter(l -> l.contains("sun.nio.ch")).collect(Collectors.toList());
+            assertEquals(1, lines.size(), "one line: " + Karaf.read(log));
             String line = lines.get(0);
             assertTrue(line.contains("service 127.0.0.1:" + port) && line.contains("-- service not started"), line);
-            assertTrue(line.contains("put " + readme.setenv + " in " + karaf.resolve("bin/setenv").toRealPath()
+            assertTrue(line.contains("put " + readme.setenv + " in " + karaf.home().resolve("bin/setenv").toRealPath()
                     + " and restart Karaf"), "the README's line, and where it goes: " + line);
-            String log0 = read(log);
+            String log0 = Karaf.read(log);
             assertFalse(log0.contains("IllegalAccessException") || log0.contains("IllegalStateException")
                     || Pattern.compile("(?m)^\\s+at org\\.jmaster").matcher(log0).find(), "no stack trace: " + log0);
             assertTrue(refused(port), "nothing listens on " + port);
         } finally {
-            stop(karaf);
+            karaf.stop();
         }
     }
 
@@ -124,101 +120,11 @@ class KarafOutOfTheBoxIT {
         return new Readme(setenv, commands);
     }
 
-    /**
-     * A stock Karaf of its own, offline: the local Maven repository, and one holding this build's
-     * bundles and feature repository at their coordinates (mvn:org.jmaster/distribution/VERSION/
-     * xml/features), as mvn install leaves them; its ssh port and the JMX ports after it; user karaf.
-     */
-    private Path karaf(int ssh) throws IOException {
-        Path karaf = dir.resolve("karaf");
-        Container.copy(Path.of(System.getProperty("jmaster.karaf")), karaf);
-        Path repository = dir.resolve("repository");
-        String version = System.getProperty("jmaster.version");
-        for (String artifact : List.of("api-bundle", "policy-bundle", "nio-bundle", "spawner-bundle", "master-bundle",
-                "child-runtime")) {
-            Path target = repository.resolve("org/jmaster/" + artifact + "/" + version + "/" + artifact + "-" + version + ".jar");
-            Files.createDirectories(target.getParent());
-            Files.copy(Path.of(System.getProperty("jmaster.jar." + artifact)), target);
-        }
-        Path features = repository.resolve("org/jmaster/distribution/" + version + "/distribution-" + version
-                + "-features.xml");
-        Files.createDirectories(features.getParent());
-        Files.copy(Path.of(System.getProperty("jmaster.features")), features);
-        String karafVersion = System.getProperty("jmaster.karaf.version");
-        for (String artifact : List.of("org.apache.karaf.scr.management", "org.apache.karaf.scr.state")) {
-            Path target = repository.resolve("org/apache/karaf/scr/" + artifact + "/" + karafVersion + "/" + artifact + "-"
-                    + karafVersion + ".jar");
-            Files.createDirectories(target.getParent());
-            Files.copy(Path.of(System.getProperty("jmaster.karaf.offline"), artifact + "-" + karafVersion + ".jar"), target);
-        }
-        Path mvn = karaf.resolve("etc/org.ops4j.pax.url.mvn.cfg");
-        String text = Files.readString(mvn);
-        text = text.replaceAll("(?m)^org\\.ops4j\\.pax\\.url\\.mvn\\.repositories=(.*\\\\\\n)*.*$",
-                "org.ops4j.pax.url.mvn.repositories=");
-        text = text.replace("${karaf.base.uri}${karaf.default.repository}@id=child.system.repository@snapshots",
-                "${karaf.base.uri}${karaf.default.repository}@id=child.system.repository@snapshots, \\\n    "
-                        + repository.toUri() + "@id=jmaster@snapshots");
-        text += "\norg.ops4j.pax.url.mvn.localRepository=" + System.getProperty("maven.repo.local")
-                + "\norg.ops4j.pax.url.mvn.offline=true\n";
-        Files.writeString(mvn, text);
-        replace(karaf.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort = 8101", "sshPort = " + ssh);
-        // the karaf user is an admin while the test runs, as root: its ssh port on loopback only
-        replace(karaf.resolve("etc/org.apache.karaf.shell.cfg"), "sshHost = 0.0.0.0", "sshHost = 127.0.0.1");
-        replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort = 1099",
-                "rmiRegistryPort = " + (ssh + 1));
-        replace(karaf.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort = 44444",
-                "rmiServerPort = " + (ssh + 2));
-        Path users = karaf.resolve("etc/users.properties");
-        replace(users, "#karaf = karaf,_g_:admingroup", "karaf = karaf,_g_:admingroup");
-        replace(users, "#_g_\\:admingroup", "_g_\\:admingroup");
-        return karaf;
-    }
-
-    private static void replace(Path file, String from, String to) throws IOException {
-        String text = Files.readString(file);
-        assertTrue(text.contains(from), file + " has no " + from);
-        Files.writeString(file, text.replace(from, to));
-    }
-
-    /** Runs the commands in one batch session of bin/client as karaf; every one must succeed. */
-    private static String client(Path karaf, int ssh, String... commands) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(karaf.resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", Integer.toString(ssh),
-                "-u", "karaf", "-p", "karaf", "-r", "60", "-d", "1", "-b").redirectErrorStream(true);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process client = builder.start();
-        client.getOutputStream().write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
-        client.getOutputStream().close();
-        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(client.waitFor(180, TimeUnit.SECONDS), out);
-        assertFalse(out.contains("Error executing command"), out);
-        return out;
-    }
-
-    /** bin/start as a user starts it: what the JVM gets comes from bin/setenv alone. */
-    private static void start(Path karaf) throws Exception {
-        run(karaf, "bin/start");
-    }
-
-    private static void stop(Path karaf) throws Exception {
-        run(karaf, "bin/stop");
-        await("Karaf stops", 60_000, () -> karafPid(karaf).isEmpty());
-    }
-
-    private static void run(Path karaf, String script) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(karaf.resolve(script).toString()).redirectErrorStream(true);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().remove("EXTRA_JAVA_OPTS");
-        builder.environment().remove("JAVA_OPTS");
-        Process process = builder.start();
-        process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-    }
-
     private static void awaitLogged(Path log, String text, String client) throws InterruptedException {
         try {
-            await(text + " in karaf.log", 60_000, () -> read(log).contains(text));
+            await(text + " in karaf.log", 60_000, () -> Karaf.read(log).contains(text));
         } catch (AssertionError e) {
-            System.out.println("bin/client:\n" + client + "\nkaraf.log:\n" + read(log));
+            System.out.println("bin/client:\n" + client + "\nkaraf.log:\n" + Karaf.read(log));
             throw e;
         }
     }
@@ -229,20 +135,6 @@ class KarafOutOfTheBoxIT {
             return false;
         } catch (ConnectException e) {
             return true;
-        }
-    }
-
-    private static Optional<Long> karafPid(Path karaf) {
-        String marker = "-Dkaraf.base=" + karaf;
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments()
-                .map(a -> Stream.of(a).anyMatch(marker::equals)).orElse(false)).map(ProcessHandle::pid).findFirst();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
         }
     }
 }

@@ -79,8 +79,18 @@ public final class KarafLauncher implements BundleActivator {
         put(jnaJar, jar(jna), "rw-r--r--");
         String arch = jnaArch(System.getProperty("os.arch"));
         List<String> jvm = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xrs", "-XX:+DisableAttachMechanism", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-Xmx32m", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED"));
+                "-Xrs", "-XX:+DisableAttachMechanism", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:CICompilerCount=1", "-Xss512k", "-Xmx32m", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED"));
+        // as libexec/jmaster-echo: where libc is, which JNA otherwise asks ldconfig -p (a process) at every start
+        String multiarch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64-linux-gnu";
+            case "aarch64" -> "aarch64-linux-gnu";
+            default -> null;
+        };
+        if (multiarch != null) {
+            jvm.add("-Djna.platform.library.path=/lib/" + multiarch + ":/usr/lib/" + multiarch
+                    + ":/lib64:/usr/lib64:/lib:/usr/lib");
+        }
         URL nativeLibrary = arch == null ? null : jna.getEntry("com/sun/jna/" + arch + "/libjnidispatch.so");
         if (nativeLibrary != null) {
             Path dir = directory(directory(lib.resolve("jna")).resolve(arch));
