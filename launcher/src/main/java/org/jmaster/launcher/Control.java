@@ -38,19 +38,22 @@ import javax.management.remote.JMXServiceURL;
  *
  *     status prints "jmaster is running (pid N)" (before logging in, when the pid is known),
  *     the version, the process generation and the port, then a table with one line per
- *     service: service, type, process limit, total and available processes, listening,
- *     throttled (with the seconds left), stress. reload calls reload() of
+ *     Service MBean: service, type, process limit, total and available processes, listening,
+ *     throttled (with the seconds left), stress; a second service of the same name and type
+ *     (foo unix private and public) as "foo@public/foo", as the shell names it. reload calls reload() of
  *     org.jmaster:type=Master, which returns once the reload is done, and says which services
  *     it restarted, started and stopped.
  *
  *     Only root and the user jmaster runs as can read the password file (mode 0600): anyone
  *     else is told so in one line, and no connection is tried.
  * DIAGNOSTICS
- *     One line on standard error, starting "jmaster: ". Exit status 0 when done; 4 when the
- *     caller may not (the password file unreadable, the login refused, no user with the role)
- *     and, for status, whenever it cannot tell (LSB's "status unknown"); for reload, 1 when JMX
- *     cannot be reached or is off (PORT 0: kill -HUP reloads without it), or the reload failed.
- *     With JMX off, status says only that jmaster runs, and exits 0.
+ *     One line on standard error, starting "jmaster: ". Exit status 0 when done. status exits 0
+ *     whenever the pid is known, since jmaster then runs (LSB's "running"), with the line that
+ *     says why no table follows; without the pid (data/ hidden from the caller) a failure is 4,
+ *     LSB's "status unknown". reload exits 4 when the caller may not (the password file
+ *     unreadable, the login refused, no user with the role), 1 when JMX cannot be reached or is
+ *     off (PORT 0: bin/jmaster reload then sends SIGHUP instead), or the reload failed. With JMX
+ *     off, status says only that jmaster runs, and exits 0.
  */
 public final class Control {
     /** LSB: for status, "unknown"; for an action, "insufficient privilege". */
@@ -108,17 +111,29 @@ public final class Control {
         System.setProperty("sun.rmi.transport.tcp.handshakeTimeout", "10000"); // one that accepts and stays silent
         System.setProperty("sun.rmi.transport.tcp.responseTimeout", "60000");
         String command = args[0];
+        Target target = Target.of(Path.of(args[1]), Integer.parseInt(args[2]),
+                args.length > 3 && !args[3].isEmpty() ? Long.parseLong(args[3]) : 0);
         try {
-            Target target = Target.of(Path.of(args[1]), Integer.parseInt(args[2]),
-                    args.length > 3 && !args[3].isEmpty() ? Long.parseLong(args[3]) : 0);
             System.out.print(command.equals("status") ? status(target) : reload(target));
             System.out.flush();
             System.exit(0);
         } catch (Failure f) {
             System.out.flush();
             System.err.println("jmaster: " + f.getMessage());
-            System.exit(command.equals("status") ? DENIED : f.status);
+            System.exit(exitStatus(command, target, f));
         }
+    }
+
+    /**
+     * For status, 0 when the pid is known, whatever JMX said: jmaster runs, and a monitor that
+     * took "unknown" for "failed" would restart the mail system for a JMX fault. Else status
+     * cannot tell (4); an action exits with its own status.
+     */
+    static int exitStatus(String command, Target target, Failure failure) {
+        if (command.equals("status")) {
+            return target.pid() > 0 ? 0 : DENIED;
+        }
+        return failure.status;
     }
 
     /**
@@ -138,11 +153,14 @@ public final class Control {
         try (JMXConnector connector = connect(target, Role.MONITOR, "status")) {
             MBeanServerConnection jmx = connector.getMBeanServerConnection();
             ObjectName master = new ObjectName("org.jmaster:type=Master");
-            Map<String, Object> values = values(jmx.getAttributes(master,
-                    new String[] {"Version", "ProcessGeneration", "Services"}));
+            Map<String, Object> values = values(jmx.getAttributes(master, new String[] {"Version", "ProcessGeneration"}));
             List<String[]> rows = new ArrayList<>();
             rows.add(COLUMNS);
-            for (String service : (String[]) values.get("Services")) {
+            // every Service MBean, a second of the same label too (its name has an endpoint key)
+            List<ObjectName> services = new ArrayList<>(jmx.queryNames(new ObjectName("org.jmaster:type=Service,*"),
+                    null));
+            services.sort(Comparator.comparing(Control::label));
+            for (ObjectName service : services) {
                 String[] row = row(jmx, service);
                 if (row != null) {
                     rows.add(row);
@@ -159,9 +177,19 @@ public final class Control {
         }
     }
 
+    /**
+     * A service as the shell commands name it, for the order of the table: its MBean's name,
+     * "<service>/<type>", and for a second service of that name and type (private/x and
+     * public/x), "@<endpoint>" after it; the table shows the service column the same way.
+     */
+    static String label(ObjectName service) {
+        String endpoint = service.getKeyProperty("endpoint");
+        return ObjectName.unquote(service.getKeyProperty("name")) + (endpoint == null ? ""
+                : "@" + ObjectName.unquote(endpoint));
+    }
+
     /** One service's line, or null when it went away meanwhile. */
-    private static String[] row(MBeanServerConnection jmx, String service) throws IOException, JMException {
-        ObjectName name = new ObjectName("org.jmaster:type=Service,name=" + ObjectName.quote(service));
+    private static String[] row(MBeanServerConnection jmx, ObjectName name) throws IOException, JMException {
         Map<String, Object> v;
         try {
             v = values(jmx.getAttributes(name, new String[] {"Name", "Type", "ProcessLimit", "TotalProcesses",
@@ -173,7 +201,9 @@ public final class Control {
         if (Boolean.TRUE.equals(v.get("Throttled"))) {
             throttled += " (" + v.get("ThrottleRemainingSeconds") + " s)";
         }
-        return new String[] {String.valueOf(v.get("Name")), String.valueOf(v.get("Type")),
+        String endpoint = name.getKeyProperty("endpoint");
+        String service = v.get("Name") + (endpoint == null ? "" : "@" + ObjectName.unquote(endpoint));
+        return new String[] {service, String.valueOf(v.get("Type")),
             String.valueOf(v.get("ProcessLimit")), String.valueOf(v.get("TotalProcesses")),
             String.valueOf(v.get("AvailableProcesses")), yes(v.get("Listening")), throttled, yes(v.get("StressMode"))};
     }
