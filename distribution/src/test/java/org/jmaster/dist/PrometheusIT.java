@@ -48,6 +48,8 @@ class PrometheusIT {
             Files.writeString(c.home.resolve("etc/org.jmaster.service-echo.cfg"), String.join("\n",
                     "service = 127.0.0.1:" + ECHO, "type = inet", "private = n", "unpriv = n", "chroot = n", "wakeup = -",
                     "maxproc = 3", "command = jmaster-echo", ""));
+            // two services of one name and type, private and public: two MBeans, two series
+            c.masterCf("twin unix y n n - 1 jmaster-echo", "twin unix n n n - 1 jmaster-echo");
             c.environment("JMASTER_JMX_PORT", Integer.toString(JMX));
             c.environment("JMASTER_OPTS",
                     "-javaagent:lib/jmx_prometheus_javaagent.jar=127.0.0.1:" + METRICS + ":etc/prometheus-jmx.yaml");
@@ -91,6 +93,11 @@ class PrometheusIT {
                     .find(), counter);
         }
         assertTrue(metrics.contains("jvm_memory_used_bytes"), "the JVM's own metrics too");
+        List<String> twins = metrics.lines().filter(l -> l.startsWith("jmaster_service_process_limit{")
+                && l.contains("service=\"twin\"")).sorted().toList();
+        assertEquals(2, twins.size(), "one series each, told apart by endpoint:\n" + metrics);
+        assertTrue(twins.stream().filter(l -> l.contains("endpoint=\"private/twin\"")
+                || l.contains("endpoint=\"public/twin\"")).count() == 1, twins.toString());
         assertTrue(listensOnLoopbackOnly(METRICS), "the agent's port is on 127.0.0.1 only");
 
         // the figures follow the service: a throttle from JMX is a 1, a count and seconds to go
