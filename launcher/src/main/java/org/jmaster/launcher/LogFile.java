@@ -36,8 +36,10 @@ import java.util.logging.SimpleFormatter;
  *     jmaster.log is copied to jmaster.log.1 and emptied. The file keeps its inode, so the
  *     JVM's standard output and error, which the shell opened for appending before the JVM
  *     started (what the JVM says before this handler exists, the framework's own lines, a
- *     crash), go on landing in log/jmaster.log after a rotation. Text that those write
- *     during the copy itself may be lost; records of this handler never are.
+ *     crash), go on landing in log/jmaster.log after a rotation. The copy is made while
+ *     others go on logging: what they append meanwhile, records and those writers' text
+ *     alike, is kept in the emptied file; only text of those writers in the instant between
+ *     the tail's read and the truncation may be lost, records of this handler never are.
  *
  *     The log's directory is checked by bin/jmaster (the user's alone, no link); the file is
  *     opened without following a link.
@@ -52,6 +54,8 @@ public final class LogFile extends Handler {
     private final int count;
     private FileChannel channel;
     private boolean closed;
+    /** A thread is copying the file to .1: the others only append. */
+    private boolean rotating;
 
     /** As java.util.logging makes it: configured from the LogManager's properties. */
     public LogFile() {
@@ -80,17 +84,20 @@ public final class LogFile extends Handler {
             reportError(null, e, ErrorManager.FORMAT_FAILURE);
             return;
         }
-        write(text.getBytes(StandardCharsets.UTF_8));
+        if (write(text.getBytes(StandardCharsets.UTF_8))) {
+            rotate();
+        }
     }
 
-    private synchronized void write(byte[] bytes) {
+    /** Appends the record; true when the caller is to rotate the file (the first to find it full). */
+    private synchronized boolean write(byte[] bytes) {
         if (closed) {
-            return;
+            return false;
         }
         if (file == null) {
             System.err.write(bytes, 0, bytes.length);
             System.err.flush();
-            return;
+            return false;
         }
         try {
             if (channel == null) {
@@ -101,26 +108,61 @@ public final class LogFile extends Handler {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            if (limit > 0 && channel.size() >= limit) {
-                rotate();
+            if (limit > 0 && !rotating && channel.size() >= limit) {
+                rotating = true;
+                return true;
             }
         } catch (IOException e) {
             reportError("cannot write " + file, e, ErrorManager.WRITE_FAILURE);
             System.err.write(bytes, 0, bytes.length);
             System.err.flush();
         }
+        return false;
     }
 
-    /** jmaster.log.N-1 to .N, ..., a copy of jmaster.log to .1; then jmaster.log emptied, in place. */
-    private void rotate() throws IOException {
-        for (int n = count - 1; n >= 1; n--) {
-            Path older = generation(n);
-            if (Files.exists(older, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(older, generation(n + 1), StandardCopyOption.REPLACE_EXISTING);
+    /**
+     * jmaster.log.N-1 to .N, ..., then the file's first bytes, as many as it has now, copied to
+     * .1 without the handler's lock (other threads' records go on being appended meanwhile);
+     * then, under the lock, the file emptied in place and what was appended during the copy
+     * written back to it, so the lock is held for that tail only and no record is lost.
+     */
+    private void rotate() {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            for (int n = count - 1; n >= 1; n--) {
+                Path older = generation(n);
+                if (Files.exists(older, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(older, generation(n + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            long copied = in.size();
+            Files.deleteIfExists(generation(1));
+            try (FileChannel out = FileChannel.open(generation(1), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                for (long done = 0; done < copied;) {
+                    done += in.transferTo(done, copied - done, out);
+                }
+            }
+            synchronized (this) {
+                if (channel == null) {
+                    return; // closed meanwhile
+                }
+                ByteBuffer tail = ByteBuffer.allocate((int) Math.max(0, in.size() - copied));
+                while (tail.hasRemaining() && in.read(tail, copied + tail.position()) >= 0) {
+                    // what was appended during the copy, whole
+                }
+                channel.truncate(0);
+                tail.flip();
+                while (tail.hasRemaining()) {
+                    channel.write(tail);
+                }
+            }
+        } catch (IOException e) {
+            reportError("cannot rotate " + file, e, ErrorManager.WRITE_FAILURE);
+        } finally {
+            synchronized (this) {
+                rotating = false;
             }
         }
-        Files.copy(file, generation(1), StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        channel.truncate(0);
     }
 
     private Path generation(int n) {

@@ -8,6 +8,8 @@ import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
@@ -62,5 +64,53 @@ class LogFileTest {
         String current = Files.readString(file);
         assertTrue(current.endsWith("late\n"), current);
         assertFalse(current.contains("\0"), "no hole where the file was emptied");
+    }
+
+    /** Threads logging while others rotate: every record is kept once, in order per thread. */
+    @Test
+    void concurrentRecordsSurviveRotationsWholeAndOnce() throws Exception {
+        Path file = dir.resolve("jmaster.log");
+        LogFile handler = new LogFile(file, 20_000, 500);
+        int threads = 4;
+        int each = 2_000;
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int writer = t;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    LogRecord record = new LogRecord(Level.INFO, "record " + writer + "-" + i + " " + "y".repeat(60));
+                    record.setLoggerName("test");
+                    handler.publish(record);
+                }
+            });
+            thread.start();
+            writers.add(thread);
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        handler.close();
+        StringBuilder all = new StringBuilder();
+        for (int n = 500; n >= 1; n--) {
+            Path copy = dir.resolve("jmaster.log." + n);
+            if (Files.exists(copy)) {
+                all.append(Files.readString(copy));
+            }
+        }
+        all.append(Files.readString(file));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertTrue(Files.exists(dir.resolve("jmaster.log.10")), "rotated many times: " + files.map(f -> f.getFileName()
+                    + " " + f.toFile().length()).toList());
+        }
+        int[] next = new int[threads];
+        for (String line : all.toString().lines().filter(l -> l.contains("record ")).toList()) {
+            String[] id = line.replaceAll(".*record (\\d+)-(\\d+) .*", "$1 $2").split(" ");
+            int writer = Integer.parseInt(id[0]);
+            assertEquals(next[writer], Integer.parseInt(id[1]), "writer " + writer + "'s records in order, none lost");
+            next[writer]++;
+        }
+        for (int t = 0; t < threads; t++) {
+            assertEquals(each, next[t], "writer " + t);
+        }
     }
 }
