@@ -45,7 +45,10 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  *     At start it first logs the entries the reader kept from before it listened (the
  *     framework starts bundles in no order it promises, SCR's first errors may come first),
  *     those newer than the last one it logged in an earlier run of this bundle (kept in the
- *     bundle's data area), so that an update of this bundle repeats nothing.
+ *     bundle's data area), so that an update of this bundle repeats nothing; what the listener
+ *     gets while that history is read waits, and is logged after it unless the history had it
+ *     (the entries' sequence numbers tell), so that nothing is logged twice or lost. Control
+ *     characters of a message, line breaks included, are escaped: one entry, one line.
  *
  *     Caution: under Karaf pax-logging is the OSGi log and already writes it where log:tail
  *     reads; this bundle belongs to the Felix distribution only.
@@ -60,6 +63,8 @@ public final class LogBridge implements BundleActivator, LogListener,
     private BundleContext context;
     private ServiceTracker<LogReaderService, LogReaderService> readers;
     private volatile long last;
+    /** While a reader's history is logged, the entries its listener gets meanwhile; else null. */
+    private List<LogEntry> replaying;
 
     @Override
     public void start(BundleContext context) {
@@ -88,7 +93,10 @@ public final class LogBridge implements BundleActivator, LogListener,
         if (reader == null) {
             return null;
         }
-        reader.addLogListener(this);
+        synchronized (this) {
+            replaying = new ArrayList<>();
+        }
+        reader.addLogListener(this); // from now on nothing is missed: what comes meanwhile waits in replaying
         List<LogEntry> earlier = new ArrayList<>();
         long since = last;
         for (Enumeration<LogEntry> log = reader.getLog(); log.hasMoreElements();) {
@@ -98,7 +106,13 @@ public final class LogBridge implements BundleActivator, LogListener,
             }
         }
         Collections.reverse(earlier);
-        earlier.forEach(this::logged);
+        synchronized (this) {
+            earlier.forEach(this::log);
+            // what the listener got while the history was read, less what the history had too
+            long replayed = earlier.isEmpty() ? -1 : earlier.get(earlier.size() - 1).getSequence();
+            replaying.stream().filter(entry -> entry.getSequence() > replayed).forEach(this::log);
+            replaying = null;
+        }
         return reader;
     }
 
@@ -113,7 +127,15 @@ public final class LogBridge implements BundleActivator, LogListener,
     }
 
     @Override
-    public void logged(LogEntry entry) {
+    public synchronized void logged(LogEntry entry) {
+        if (replaying != null) {
+            replaying.add(entry);
+        } else {
+            log(entry);
+        }
+    }
+
+    private void log(LogEntry entry) {
         last = Math.max(last, entry.getTime());
         Logger logger = Logger.getLogger(LOGGER + "." + entry.getLoggerName());
         LogRecord record = record(entry);
@@ -124,13 +146,35 @@ public final class LogBridge implements BundleActivator, LogListener,
 
     /** The JUL record of an OSGi log entry: its bundle as the logger name, its time, level, message, exception. */
     static LogRecord record(LogEntry entry) {
-        LogRecord record = new LogRecord(level(entry), entry.getMessage());
+        LogRecord record = new LogRecord(level(entry), printable(entry.getMessage()));
         record.setLoggerName(bundleName(entry.getBundle()));
         record.setInstant(Instant.ofEpochMilli(entry.getTime()));
         record.setThrown(entry.getException());
         record.setSourceClassName(entry.getLoggerName());
         record.setSourceMethodName(null);
         return record;
+    }
+
+    /**
+     * The message with every control character (line breaks included) and backslash escaped, as
+     * the launcher's JMX audit does: no entry can forge a line of log/jmaster.log (bin/jmaster
+     * start reads it for the master's "daemon started"), nor hide in one.
+     */
+    static String printable(String message) {
+        if (message == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(message.length());
+        message.chars().forEach(c -> {
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.append((char) c);
+            }
+        });
+        return out.toString();
     }
 
     static Level level(LogEntry entry) {

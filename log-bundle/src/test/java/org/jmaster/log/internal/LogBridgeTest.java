@@ -114,4 +114,12 @@ class LogBridgeTest {
         assertEquals("bundle 4", LogBridge.bundleName(bundle(null, 4)));
         assertEquals("framework", LogBridge.bundleName(null));
     }
+
+    @Test
+    void aMessageCannotForgeALogLine() {
+        LogRecord record = LogBridge.record(entry(bundle("org.example", 5), LogLevel.INFO, "x",
+                "bad config\n2026-12-02 10:00:00 INFO org.jmaster.master: daemon started -- \u001b[2J\\", null));
+        assertEquals("bad config\\u000a2026-12-02 10:00:00 INFO org.jmaster.master: daemon started -- \\u001b[2J\\\\",
+                record.getMessage());
+    }
 }

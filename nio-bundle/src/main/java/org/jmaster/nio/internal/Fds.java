@@ -94,7 +94,8 @@ final class Fds {
         String why = "the JVM was started without --add-exports java.base/sun.nio.ch=ALL-UNNAMED, without which the"
                 + " master cannot hand its sockets to children: ";
         if (karaf != null) {
-            return why + "put export EXTRA_JAVA_OPTS=\"--add-exports=java.base/sun.nio.ch=ALL-UNNAMED\" in "
+            // added to what bin/setenv or the environment may have set already, not instead of it
+            return why + "put export EXTRA_JAVA_OPTS=\"${EXTRA_JAVA_OPTS:-} --add-exports=java.base/sun.nio.ch=ALL-UNNAMED\" in "
                     + Path.of(karaf, "bin", "setenv") + " and restart Karaf";
         }
         return why + "add it to the java command line";
