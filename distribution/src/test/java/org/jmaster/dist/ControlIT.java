@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counts, exit 3 when stopped, one line and exit 4 for a user who may not read the passwords, one
  * line and exit 0 (it runs) for root whose password is refused, a reload that replaces the
  * children, a SIGHUP when JMX is off, and root reading a non-root instance's files as its owner.
- * Run as root, as .ci/run runs them (the other user is nobody, through setpriv); ports 19200-19299.
+ * Run as root, as .ci/run runs them (the other user is nobody, through setpriv); ports 19200-19209 and 19250-19259.
  */
 class ControlIT {
     @TempDir

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * log/jmaster.log as bin/jmaster start writes it: SCR's errors reach it through the OSGi log,
  * under the name of the failing bundle; it rotates by size (conf/logging.properties) into
  * jmaster.log.1 and on, losing no line, even while start waits for "daemon started"; and what
- * the JVM writes on its standard output after a rotation still lands in it. Ports 19200-19299.
+ * the JVM writes on its standard output after a rotation still lands in it. Ports 19210-19219 and 19260-19269.
  */
 class LogIT {
     private static final String BROKEN = "org.jmaster.test.broken";
