@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 import javax.management.remote.JMXAuthenticator;
 import javax.management.remote.JMXPrincipal;
 import javax.security.auth.Subject;
+import org.jmaster.api.jmx.AuditLog;
 
 /**
  * NAME
@@ -136,7 +137,7 @@ final class Credentials {
                     LOG.info("JMX: " + pair[0] + "@" + client + " logged in as " + roles.get(pair[0]));
                     return subject;
                 }
-                LOG.warning("JMX: login of \"" + JmxGuard.printable(pair[0]) + "\" from " + client
+                LOG.warning("JMX: login of \"" + AuditLog.printable(pair[0]) + "\" from " + client
                         + " refused: wrong user or password");
             } else {
                 LOG.warning("JMX: login from " + client + " refused: no user and password");

@@ -20,6 +20,7 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXPrincipal;
 import javax.management.remote.MBeanServerForwarder;
 import javax.security.auth.Subject;
+import org.jmaster.api.jmx.AuditLog;
 
 /**
  * NAME
@@ -46,7 +47,7 @@ import javax.security.auth.Subject;
  *     or "Access denied! <what> is refused through JMX: <why>".
  */
 final class JmxGuard implements InvocationHandler {
-    private static final Logger AUDIT = Logger.getLogger("org.jmaster.jmx");
+    private static final Logger AUDIT = Logger.getLogger(AuditLog.LOGGER);
 
     static {
         AUDIT.setLevel(Level.INFO); // its own level: no change of a parent's silences it
@@ -122,7 +123,7 @@ final class JmxGuard implements InvocationHandler {
             return forward(method, args); // reads are many (JConsole polls) and not logged: nothing to describe
         }
         String user = user();
-        String what = printable(describe(name, args));
+        String what = AuditLog.printable(describe(name, args));
         if (decision.refusal() != null) {
             AUDIT.warning("JMX: " + user + "@" + clientHost() + " " + what + ": refused: " + decision.refusal());
             throw new SecurityException("Access denied! " + what + " is refused through JMX: " + decision.refusal());
@@ -224,25 +225,6 @@ final class JmxGuard implements InvocationHandler {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
-    /**
-     * The text with every control character (line breaks included) and backslash escaped, so
-     * that what a caller sends can neither forge a log line nor hide in one.
-     */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\') {
-                out.append("\\\\");
-            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
     /** The remote client's address, on the RMI thread that runs its call. */
     static String clientHost() {
         try {
@@ -257,7 +239,7 @@ final class JmxGuard implements InvocationHandler {
         if (subject == null) {
             return "anonymous";
         }
-        return subject.getPrincipals(JMXPrincipal.class).stream().map(JMXPrincipal::getName).map(JmxGuard::printable)
+        return subject.getPrincipals(JMXPrincipal.class).stream().map(JMXPrincipal::getName).map(AuditLog::printable)
                 .findFirst().orElse("unknown");
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.jmaster.api.jmx.AuditLog;
 import org.osgi.annotation.bundle.Header;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
@@ -156,25 +157,12 @@ public final class LogBridge implements BundleActivator, LogListener,
     }
 
     /**
-     * The message with every control character (line breaks included) and backslash escaped, as
-     * the launcher's JMX audit does: no entry can forge a line of log/jmaster.log (bin/jmaster
-     * start reads it for the master's "daemon started"), nor hide in one.
+     * The message escaped as the audit lines are (AuditLog.printable): no entry can forge a line of
+     * log/jmaster.log (bin/jmaster start reads it for the master's "daemon started"), nor hide in
+     * one.
      */
     static String printable(String message) {
-        if (message == null) {
-            return null;
-        }
-        StringBuilder out = new StringBuilder(message.length());
-        message.chars().forEach(c -> {
-            if (c == '\\') {
-                out.append("\\\\");
-            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.append((char) c);
-            }
-        });
-        return out.toString();
+        return message == null ? null : AuditLog.printable(message);
     }
 
     static Level level(LogEntry entry) {

@@ -1,0 +1,41 @@
+package org.jmaster.api.jmx;
+
+/**
+ * NAME
+ *     AuditLog - the audit log of what operators do to jmaster: its logger and its one escaping
+ * SYNOPSIS
+ *     Logger.getLogger(AuditLog.LOGGER)
+ *     AuditLog.printable(text)
+ * DESCRIPTION
+ *     Every operation an operator asks for, through the JMX connector or a shell command, is
+ *     logged under one java.util.logging logger, org.jmaster.jmx, with who asked for it; what
+ *     the caller sent (a user name, a service name, an argument) goes through printable() first.
+ *     A contract: operators and their log filters look for this logger (SECURITY.md).
+ */
+public final class AuditLog {
+    /** The audit logger's name. */
+    public static final String LOGGER = "org.jmaster.jmx";
+
+    private AuditLog() {
+    }
+
+    /**
+     * The text with every control character (line breaks included), each Unicode line and
+     * paragraph separator and each backslash escaped (\\u000a, \\\\), so that what a caller sends
+     * can neither forge a log line nor hide in one.
+     */
+    public static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
