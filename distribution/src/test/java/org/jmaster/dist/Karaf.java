@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  *     Karaf karaf = Karaf.offline(dir, ssh, registry, rmiServer)
  *     karaf.users(lines...); karaf.shutdownPort(port)
  *     karaf.start(extraJavaOpts); karaf.client(user, checkErrors, commands...); karaf.stop()
+ *     try (Karaf.Terminal t = karaf.terminal(user)) { t.type(keys); t.await(text); }
  *     karaf.pid(), karaf.log(), karaf.echoLauncher(libexec), Karaf.read(file), Karaf.replace(file, from, to)
  * DESCRIPTION
  *     A copy of the unpacked Karaf (jmaster.karaf) in dir/karaf that resolves Maven URLs from the
@@ -51,7 +52,7 @@ final class Karaf implements AutoCloseable {
         Path repository = dir.resolve("repository");
         String version = System.getProperty("jmaster.version");
         for (String artifact : List.of("api-bundle", "policy-bundle", "nio-bundle", "spawner-bundle", "master-bundle",
-                "child-runtime")) {
+                "child-runtime", "karaf-shell-bundle")) {
             copy(Path.of(System.getProperty("jmaster.jar." + artifact)),
                     repository.resolve("org/jmaster/" + artifact + "/" + version + "/" + artifact + "-" + version + ".jar"));
         }
@@ -182,6 +183,91 @@ final class Karaf implements AutoCloseable {
     /** The same as karaf, every command must succeed. */
     String client(String... commands) throws Exception {
         return client("karaf", true, commands);
+    }
+
+    /**
+     * An interactive session of bin/client as this user on a pseudo-terminal of 200 columns
+     * (script(1)), as an operator at a terminal has it: line editing and TAB completion, which the
+     * batch sessions of client() have not. It is open once Karaf's prompt shows.
+     */
+    Terminal terminal(String user) throws Exception {
+        String client = home.resolve("bin/client") + " -h 127.0.0.1 -a " + ssh + " -u " + user + " -p " + user
+                + " -r 60 -d 1";
+        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", "stty cols 200 rows 50; exec " + client, "/dev/null")
+                .redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("TERM", "xterm");
+        Terminal terminal = new Terminal(builder.start());
+        try {
+            terminal.await(user + "@root()>");
+        } catch (AssertionError | Exception e) {
+            terminal.close();
+            throw e;
+        }
+        return terminal;
+    }
+
+    /** What a terminal session shows, without its escape sequences, and the keys typed into it. */
+    static final class Terminal implements AutoCloseable {
+        private final Process process;
+        private final StringBuilder screen = new StringBuilder();
+        private final Thread reader;
+
+        private Terminal(Process process) {
+            this.process = process;
+            reader = new Thread(() -> {
+                byte[] buffer = new byte[4096];
+                try {
+                    for (int n; (n = process.getInputStream().read(buffer)) > 0;) {
+                        synchronized (screen) {
+                            screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                        }
+                    }
+                } catch (IOException e) {
+                    // the session ended
+                }
+            });
+            reader.start();
+        }
+
+        /** Everything shown so far, without colours, cursor moves and carriage returns. */
+        String screen() {
+            synchronized (screen) {
+                return screen.toString().replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", "").replaceAll("\u001B[()][0-9A-Z]", "")
+                        .replaceAll("\u001B[=>]", "").replace("\r", "");
+            }
+        }
+
+        /** Types these keys (\t for TAB, \r for Enter). */
+        void type(String keys) throws IOException {
+            process.getOutputStream().write(keys.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        /** Waits up to 60 s for this text on the screen, and returns the screen. */
+        String await(String text) throws Exception {
+            try {
+                Container.await(text, 60_000, () -> screen().contains(text));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nthe terminal:\n" + screen(), e);
+            }
+            return screen();
+        }
+
+        /** Clears the line and logs out; kills the client if it is still there after 30 s. */
+        @Override
+        public void close() throws Exception {
+            try {
+                type("\u0015logout\r");
+            } catch (IOException e) {
+                // gone already
+            }
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            reader.join(5000);
+        }
     }
 
     /** Karaf's JVM, by its karaf.base. */

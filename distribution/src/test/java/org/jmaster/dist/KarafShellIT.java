@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The jmaster: commands in a stock Apache Karaf 4.4.10's shell (bin/client, over its ssh port),
  * with the feature installed offline and an echo service served by a real child: the table, a
  * throttle by a manager that the Service MBean shows through Karaf's JMX connector, --help, bad
- * input in one line, and the command ACL the feature ships refusing a viewer's cleanup and
- * throttle while letting it read.
+ * input in one line, the command ACL the feature ships refusing a viewer's cleanup and throttle
+ * while letting it read, a manager's restart and reload, TAB completing a service at a
+ * terminal, and the audit lines of the operations with their users and outcomes.
  */
 class KarafShellIT {
     /** This test's ports: Karaf's ssh, JMX registry and RMI server, its shutdown port, the echo service. */
@@ -96,22 +97,34 @@ class KarafShellIT {
                 String viewer = client(karaf, "watcher", true, "jmaster:services", "jmaster:processes " + LABEL);
                 assertTrue(viewer.contains("127.0.0.1:" + ECHO + "  inet"), viewer);
                 assertTrue(viewer.matches("(?s).*\n *pid  generation  state  use count  age\\s*\n *[0-9]+ +1  AVAIL .*"), viewer);
-                assertEquals("Command not found: jmaster:cleanup", one(karaf, "watcher", "jmaster:cleanup " + LABEL));
-                assertEquals("Command not found: jmaster:unthrottle", one(karaf, "watcher", "jmaster:unthrottle " + LABEL));
+                for (String command : List.of("cleanup " + LABEL, "unthrottle " + LABEL, "throttle " + LABEL + " 5",
+                        "restart " + LABEL, "resize " + LABEL + " 1", "reload")) {
+                    assertEquals("Command not found: jmaster:" + command.split(" ")[0], one(karaf, "watcher", "jmaster:" + command),
+                            "a viewer's " + command);
+                }
                 assertEquals(1, jmx.getAttribute(service, "TotalProcesses"), "the viewer's cleanup did nothing");
                 assertEquals(true, jmx.getAttribute(service, "Throttled"));
                 assertEquals("Command not found: jmaster:cleanup", one(karaf, "boss", "jmaster:cleanup " + LABEL),
                         "cleanup is an admin's");
+                assertEquals("Command not found: jmaster:resize", one(karaf, "boss", "jmaster:resize " + LABEL + " 1"),
+                        "and so is resize");
 
                 // bad input: one line, no stack trace (in the shell or in karaf.log); --help
                 assertEquals("jmaster:throttle: no service nosuch (jmaster:services lists them)",
                         one(karaf, "karaf", "jmaster:throttle nosuch"));
                 assertTrue(one(karaf, "karaf", "jmaster:resize " + LABEL + " -1").startsWith(
                         "jmaster:resize: ProcessLimit must be 1 or more, not -1"));
-                assertEquals("jmaster:throttle: missing <service> -- usage: jmaster:throttle <service> [seconds]",
-                        one(karaf, "karaf", "jmaster:throttle"));
+                assertEquals("Error executing command jmaster:throttle: argument service is required",
+                        one(karaf, "karaf", "jmaster:throttle"), "Karaf's own word for it");
+                assertEquals("jmaster:throttle: seconds must be a whole number, not 5x",
+                        one(karaf, "karaf", "jmaster:throttle " + LABEL + " 5x"));
+                // --help and help: Karaf's usage, from the command's annotations
                 String help = client(karaf, "karaf", true, "jmaster:cleanup --help");
-                assertTrue(help.contains("usage: jmaster:cleanup <service>\n  Terminates every child"), help);
+                assertTrue(help.contains("\tTerminates every child of a service"), help);
+                assertTrue(help.contains("SYNTAX\n        jmaster:cleanup service"), help);
+                assertTrue(help.matches("(?s).*ARGUMENTS\n        service\n +The service, as jmaster:services shows it.*"), help);
+                help = client(karaf, "karaf", true, "jmaster:resize --help");
+                assertTrue(help.contains("SYNTAX\n        jmaster:resize service n"), help);
                 assertFalse(Karaf.read(log).contains("CommandException"), "no stack trace in karaf.log");
                 assertEquals(2, jmx.getAttribute(service, "ProcessLimit"));
 
@@ -123,7 +136,27 @@ class KarafShellIT {
                 assertEquals(false, jmx.getAttribute(service, "Throttled"));
             }
             assertEquals("after", echo(ECHO, "after"));
-            assertTrue(Karaf.read(log).contains("shell: boss: jmaster:throttle " + LABEL + " 300"), "the throttle logged with its user");
+
+            // a manager restarts a service and reloads
+            String manager = client(karaf, "boss", true, "jmaster:restart " + LABEL, "jmaster:reload");
+            assertTrue(manager.contains(LABEL + ": restarted: each child exits after its current request"), manager);
+            assertTrue(manager.matches("(?s).*\nreloaded: 1 service\\s*"), manager);
+            assertEquals("restarted", echo(ECHO, "restarted"));
+
+            // at a terminal, TAB completes a service: its label, which nobody typed, then the command runs
+            try (Karaf.Terminal terminal = karaf.terminal("watcher")) {
+                terminal.type("jmaster:processes \t");
+                terminal.await(LABEL);
+                terminal.type("\r");
+                terminal.await("pid  generation  state  use count  age");
+                terminal.type("help jmaster:processes\r");
+                terminal.await("jmaster:processes service");
+            }
+            String audit = Karaf.read(log);
+            assertTrue(audit.contains("shell: boss: jmaster:throttle " + LABEL + " 300\n"), "the throttle logged with its user");
+            assertTrue(audit.contains("shell: boss: jmaster:throttle " + LABEL + " 300: done\n"), "and its outcome");
+            assertTrue(audit.contains("shell: karaf: jmaster:resize " + LABEL + " -1: refused: ProcessLimit must be 1 or more"),
+                    "and a refusal");
         } finally {
             karaf.stop();
         }
@@ -139,10 +172,14 @@ class KarafShellIT {
         return out;
     }
 
-    /** One command that must fail, alone in its session (a batch ends at its first error): the one line it printed. */
+    /**
+     * One command that must fail, alone in its session (a batch ends at its first error): the one
+     * line it printed, and not Karaf's "Error executing command: " of an exception it logs with its
+     * stack trace.
+     */
     private static String one(Karaf karaf, String user, String command) throws Exception {
         String out = client(karaf, user, false, command).strip();
-        assertFalse(out.contains("\n") || out.contains("Error executing command"), "one line, and no stack trace: " + out);
+        assertFalse(out.contains("\n") || out.contains("Error executing command: "), "one line, and no stack trace: " + out);
         return out;
     }
 }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The jmaster: commands in the distribution's Gogo console (bin/jmaster console, fed on its
  * standard input as an operator types), against the echo service served by real children: the
  * table, a throttle that the Service MBean sees and notifies, the children, restart, cleanup, resize,
- * reload, --help, and bad input answered with one line and no stack trace.
+ * reload, --help, bad input answered with one line and no stack trace, the audit lines before and
+ * after an operation, and no wire from the master bundle to the Gogo runtime.
  */
 class ShellIT {
     /** This test's ports: the echo service and JMX. */
@@ -112,8 +113,26 @@ class ShellIT {
                     assertFalse(console.output().contains("\tat "), "no stack trace:\n" + console.output());
                 }
                 String log = console.output();
-                assertTrue(log.contains("shell: " + System.getProperty("user.name") + ": jmaster:throttle 127.0.0.1:" + ECHO
-                        + " 120"), log);
+                String audit = "INFO org.jmaster.jmx: shell: " + System.getProperty("user.name") + ": jmaster:throttle ";
+                assertTrue(log.contains(audit + "127.0.0.1:" + ECHO + " 120\n"), "audited before it runs:\n" + log);
+                assertTrue(log.contains(audit + "127.0.0.1:" + ECHO + " 120: done\n"), "and after:\n" + log);
+                assertTrue(log.contains("WARNING org.jmaster.jmx: shell: " + System.getProperty("user.name")
+                        + ": jmaster:throttle " + LABEL + " -5: refused: seconds must be from 1 to 86400"), log);
+
+                // the master depends on no shell: no wire to Gogo's package, which the shell bundle imports
+                int from = log.length();
+                console.send("inspect requirement osgi.wiring.package org.jmaster.master");
+                console.send("inspect requirement osgi.wiring.package org.jmaster.shell");
+                await("the wires of both bundles", 30_000, () -> {
+                    String wires = console.output().substring(from);
+                    int shell = wires.indexOf("org.jmaster.shell [");
+                    return shell >= 0 && wires.indexOf("from org.apache.felix.gogo.runtime [", shell) > 0;
+                });
+                String wires = console.output().substring(from);
+                String master = wires.substring(wires.indexOf("org.jmaster.master ["), wires.indexOf("org.jmaster.shell ["));
+                assertTrue(master.contains("org.jmaster.api.jmx 1.1.0 from org.jmaster.api ["), master);
+                assertFalse(master.contains("org.apache.felix.service.command") || master.contains("gogo"),
+                        "the master is wired to a shell:\n" + master);
                 assertFalse(log.contains("SEVERE"), log);
                 console.send("stop 0");
                 assertTrue(process.waitFor(30, TimeUnit.SECONDS), console.output());

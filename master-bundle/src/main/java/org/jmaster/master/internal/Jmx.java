@@ -95,7 +95,7 @@ final class Jmx implements Supervisor.Observer {
         return master;
     }
 
-    /** The object of every service MBean now, by label (see Controls.serviceControls). */
+    /** The object of every service MBean now, by label (see MasterControls.serviceControls). */
     synchronized SortedMap<String, ServiceMXBean> controls() {
         SortedMap<String, ServiceMXBean> all = new TreeMap<>();
         for (Map.Entry<ServiceState, Registration> service : services.entrySet()) {

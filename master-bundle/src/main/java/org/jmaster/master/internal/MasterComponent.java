@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import org.jmaster.api.Master;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceSnapshot;
+import org.jmaster.api.jmx.MasterControls;
 import org.jmaster.api.jmx.MasterMXBean;
 import org.jmaster.api.jmx.ServiceMXBean;
 import org.jmaster.api.spi.loop.EventLoop;
@@ -34,7 +35,7 @@ import org.osgi.service.metatype.annotations.Designate;
  *     MasterComponent - the master as a DS component, configuration PID org.jmaster.master
  * DESCRIPTION
  *     Creates the Supervisor, offers its entry sink to the configuration sources, the objects
- *     behind its MBeans to the shell commands (Controls), and the Master service (reload,
+ *     behind its MBeans to the shell commands (MasterControls), and the Master service (reload,
  *     snapshots of the services) to other bundles; reads main.cf
  *     (PostfixConfig) and master_cf at start-up and at every reload, and reloads when
  *     org.jmaster.master changes (or master_cf, with master_cf_watch = yes). The policy, the event loop and the
@@ -51,10 +52,10 @@ import org.osgi.service.metatype.annotations.Designate;
  *     A bad org.jmaster.master value is refused with a message naming the PID, the key and the
  *     value; the previous (or default) settings stay in force.
  */
-@Component(service = {EntrySink.class, Master.class, Controls.class}, immediate = true,
+@Component(service = {EntrySink.class, Master.class, MasterControls.class}, immediate = true,
         configurationPid = MasterSettings.PID)
 @Designate(ocd = MasterMetatype.class)
-public final class MasterComponent implements EntrySink, Master, Controls {
+public final class MasterComponent implements EntrySink, Master, MasterControls {
     private final Supervisor supervisor;
     private final Jmx jmx;
     /** The settings as configured; the supervisor keeps some of the old values until a restart. */
