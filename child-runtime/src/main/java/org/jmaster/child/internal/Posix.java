@@ -48,7 +48,7 @@ interface Posix extends Library {
     int getsockname(int fd, byte[] address, int[] length) throws LastErrorException;
 
     // These report failure by their result (errno may be set on success, by NSS lookups): see
-    // Native.getLastError(), which JNA keeps for interfaces loaded with it.
+    // Native.getLastError(), which JNA keeps for interfaces loaded with it (PrivilegesTest).
     int chroot(String path);
 
     int chdir(String path);

@@ -84,11 +84,11 @@ public final class Privileges {
         }
     }
 
-    private interface Call {
+    interface Call {
         int run();
     }
 
-    private static void call(String what, Call call) throws IOException {
+    static void call(String what, Call call) throws IOException {
         if (call.run() != 0) {
             throw new IOException(what + ": " + POSIX.strerror(Native.getLastError()));
         }
