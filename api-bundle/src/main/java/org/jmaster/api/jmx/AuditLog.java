@@ -21,8 +21,10 @@ public final class AuditLog {
 
     /**
      * The text with every control character (line breaks included), each Unicode line and
-     * paragraph separator and each backslash escaped (\\u000a, \\\\), so that what a caller sends
-     * can neither forge a log line nor hide in one.
+     * paragraph separator, each format character (bidirectional overrides, zero-width
+     * characters, the byte order mark), each lone surrogate and each backslash escaped
+     * (\\u000a, \\u202e, \\\\), so that what a caller sends can neither forge a log line nor hide in
+     * one or reorder it on an operator's screen.
      */
     public static String printable(String text) {
         StringBuilder out = new StringBuilder(text.length());
@@ -30,7 +32,11 @@ public final class AuditLog {
             char c = text.charAt(i);
             if (c == '\\') {
                 out.append("\\\\");
-            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+                    && Character.getType(text.codePointAt(i)) != Character.FORMAT) {
+                out.append(c).append(text.charAt(++i)); // a pair: one character (not a tag), printable as it is
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT
+                    || Character.isSurrogate(c)) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

@@ -218,7 +218,10 @@ public final class KarafLauncher implements BundleActivator {
      */
     private static Path directory(Path dir) throws IOException {
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // the mode wanted whatever the umask (which would have made it 0775, refused below, or 0700);
+            // nobody else can have replaced it meanwhile, since its parent passed the check
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(dir + " is not a directory" + (Files.isSymbolicLink(dir) ? " but a symbolic link" : "")

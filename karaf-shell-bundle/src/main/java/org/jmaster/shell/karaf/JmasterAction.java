@@ -1,6 +1,7 @@
 package org.jmaster.shell.karaf;
 
 import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.jmaster.api.jmx.MasterControls;
 import org.jmaster.shell.core.Commands;
@@ -35,7 +36,8 @@ public abstract class JmasterAction implements Action {
 
     @Override
     public final Object execute() {
-        run(new Commands(controls, line -> System.out.println(line))); // the session's System.out (ThreadIO)
+        Commands commands = new Commands(controls, line -> System.out.println(line)); // the session's System.out (ThreadIO)
+        Commands.guard(getClass().getAnnotation(Command.class).name(), () -> run(commands));
         return null;
     }
 

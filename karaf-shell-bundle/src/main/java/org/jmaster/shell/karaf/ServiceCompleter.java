@@ -22,6 +22,7 @@ public class ServiceCompleter implements Completer {
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-        return new StringsCompleter(Commands.labels(controls)).complete(session, commandLine, candidates);
+        // case-sensitive, as the names are: labels that differ in case alone are two services
+        return new StringsCompleter(Commands.labels(controls), true).complete(session, commandLine, candidates);
     }
 }

@@ -35,7 +35,8 @@ import org.jmaster.api.jmx.ServiceMXBean;
  *     (127.0.0.1:10007/inet), or by its name alone when no other service has it (smtp inet and
  *     smtp unix need their type). The arguments come as the user typed them and the numbers are
  *     read here, so that both shells word bad input alike. Each operation is audited (Audit):
- *     logged before it runs, with the command line and the user, then its outcome.
+ *     logged before it runs, with the command line (the service as its label, whatever name was
+ *     typed) and the user, then its outcome. A shell runs each command through guard().
  *
  *     No type of any shell appears in this package: the Gogo commands of this bundle
  *     (GogoCommands) and Karaf's (bundle org.jmaster.shell.karaf, which embeds this package) are
@@ -97,28 +98,28 @@ public final class Commands {
         Map.Entry<String, ServiceMXBean> service = service("throttle", name);
         if (seconds != null) {
             int value = number("throttle", "seconds", seconds);
-            operate(() -> service.getValue().throttle(value), "throttle", name, seconds);
+            operate(() -> service.getValue().throttle(value), "throttle", service.getKey(), seconds);
         } else {
-            operate(() -> service.getValue().throttle(), "throttle", name);
+            operate(() -> service.getValue().throttle(), "throttle", service.getKey());
         }
         out.accept(service.getKey() + ": throttled for " + service.getValue().getThrottleRemainingSeconds() + "s");
     }
 
     public void unthrottle(String name) {
         Map.Entry<String, ServiceMXBean> service = service("unthrottle", name);
-        operate(() -> service.getValue().unthrottle(), "unthrottle", name);
+        operate(() -> service.getValue().unthrottle(), "unthrottle", service.getKey());
         out.accept(service.getKey() + ": unthrottled");
     }
 
     public void restart(String name) {
         Map.Entry<String, ServiceMXBean> service = service("restart", name);
-        operate(() -> service.getValue().restart(), "restart", name);
+        operate(() -> service.getValue().restart(), "restart", service.getKey());
         out.accept(service.getKey() + ": restarted: each child exits after its current request");
     }
 
     public void cleanup(String name) {
         Map.Entry<String, ServiceMXBean> service = service("cleanup", name);
-        operate(() -> service.getValue().cleanup(), "cleanup", name);
+        operate(() -> service.getValue().cleanup(), "cleanup", service.getKey());
         out.accept(service.getKey() + ": cleaned up: every child terminated");
     }
 
@@ -126,7 +127,7 @@ public final class Commands {
         Map.Entry<String, ServiceMXBean> service = service("resize", name);
         int value = number("resize", "the process limit", limit);
         int before = service.getValue().getProcessLimit();
-        operate(() -> service.getValue().setProcessLimit(value), "resize", name, limit);
+        operate(() -> service.getValue().setProcessLimit(value), "resize", service.getKey(), limit);
         out.accept(service.getKey() + ": process limit " + value + ", was " + before);
     }
 
@@ -135,6 +136,20 @@ public final class Commands {
         operate(master::reload, "reload");
         int services = master.getServices().length;
         out.accept("reloaded: " + services + (services == 1 ? " service" : " services"));
+    }
+
+    /**
+     * Runs a command of this name; anything it throws but a CommandException (the master going
+     * away under it, say) becomes one, of one line, so that no shell shows a stack trace.
+     */
+    public static void guard(String command, Runnable body) {
+        try {
+            body.run();
+        } catch (CommandException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CommandException("jmaster:" + command + ": " + AuditLog.printable(String.valueOf(e)));
+        }
     }
 
     /** The service of this name: the key of its MBean, or its name when it is the only one. */

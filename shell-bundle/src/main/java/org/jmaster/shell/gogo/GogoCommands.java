@@ -59,56 +59,56 @@ public final class GogoCommands {
     @Descriptor(Usage.SERVICES)
     public void services(@Descriptor("none") String... args) {
         if (!Usage.help("services", args, out)) {
-            commands.services();
+            Commands.guard("services", () -> commands.services());
         }
     }
 
     @Descriptor(Usage.PROCESSES)
     public void processes(@Descriptor("<service>: " + Usage.SERVICE) String... args) {
         if (!Usage.help("processes", args, out)) {
-            commands.processes(args[0]);
+            Commands.guard("processes", () -> commands.processes(args[0]));
         }
     }
 
     @Descriptor(Usage.THROTTLE)
     public void throttle(@Descriptor("<service> [seconds]") String... args) {
         if (!Usage.help("throttle", args, out)) {
-            commands.throttle(args[0], args.length == 2 ? args[1] : null);
+            Commands.guard("throttle", () -> commands.throttle(args[0], args.length == 2 ? args[1] : null));
         }
     }
 
     @Descriptor(Usage.UNTHROTTLE)
     public void unthrottle(@Descriptor("<service>: " + Usage.SERVICE) String... args) {
         if (!Usage.help("unthrottle", args, out)) {
-            commands.unthrottle(args[0]);
+            Commands.guard("unthrottle", () -> commands.unthrottle(args[0]));
         }
     }
 
     @Descriptor(Usage.RESTART)
     public void restart(@Descriptor("<service>: " + Usage.SERVICE) String... args) {
         if (!Usage.help("restart", args, out)) {
-            commands.restart(args[0]);
+            Commands.guard("restart", () -> commands.restart(args[0]));
         }
     }
 
     @Descriptor(Usage.CLEANUP)
     public void cleanup(@Descriptor("<service>: " + Usage.SERVICE) String... args) {
         if (!Usage.help("cleanup", args, out)) {
-            commands.cleanup(args[0]);
+            Commands.guard("cleanup", () -> commands.cleanup(args[0]));
         }
     }
 
     @Descriptor(Usage.RESIZE)
     public void resize(@Descriptor("<service> <n>") String... args) {
         if (!Usage.help("resize", args, out)) {
-            commands.resize(args[0], args[1]);
+            Commands.guard("resize", () -> commands.resize(args[0], args[1]));
         }
     }
 
     @Descriptor(Usage.RELOAD)
     public void reload(@Descriptor("none") String... args) {
         if (!Usage.help("reload", args, out)) {
-            commands.reload();
+            Commands.guard("reload", () -> commands.reload());
         }
     }
 }

@@ -105,6 +105,21 @@ class CommandsTest {
         assertEquals(60, services.get("pickup/unix").throttled, "service_throttle_time");
         commands.resize("pickup", "3");
         assertEquals("pickup/unix: process limit 3, was 1", printed.get(printed.size() - 1));
+        assertEquals("INFO shell: " + user + ": jmaster:resize pickup/unix 3", audit.get(audit.size() - 2),
+                "the service as its label, though its name alone was typed");
+    }
+
+    /** Whatever else fails under a command (the master going away) is one line too, escaped. */
+    @Test
+    void anUnexpectedFailureIsOneLine() {
+        CommandException e = assertThrows(CommandException.class, () -> Commands.guard("services", () -> {
+            throw new IllegalStateException("the master is gone\nINFO forged");
+        }));
+        assertEquals("jmaster:services: java.lang.IllegalStateException: the master is gone\\u000aINFO forged", e.getMessage());
+        CommandException own = new CommandException("jmaster:throttle: no service x");
+        assertEquals(own, assertThrows(CommandException.class, () -> Commands.guard("throttle", () -> {
+            throw own;
+        })), "a CommandException as it is");
     }
 
     /** The MBean's refusal: one line, and the audit says it was refused and why. */
