@@ -30,7 +30,9 @@ final class Environment {
         env.put("MAIL_CONFIG", settings.configDirectory());
         env.remove("GENERATION");
         base = new ArrayList<>(env.size());
-        env.forEach((name, value) -> base.add(name + "=" + value));
+        for (Map.Entry<String, String> variable : env.entrySet()) { // a loop, not a lambda: this runs at the first spawn
+            base.add(variable.getKey() + "=" + variable.getValue());
+        }
     }
 
     /** The environment of a child of this generation, as {@code NAME=value} strings. */

@@ -74,7 +74,10 @@ final class PosixSpawn implements AutoCloseable {
     int spawn(String path, String[] argv, String[] envp, String cwd, int[] sources, int stderrFd)
             throws SpawnException {
         int firstFree = 3 + sources.length;
-        boolean direct = Arrays.stream(sources).allMatch(fd -> fd >= firstFree);
+        boolean direct = true; // a loop, not a stream: the first spawn after a start would spin its classes
+        for (int fd : sources) {
+            direct &= fd >= firstFree;
+        }
         String layout = Arrays.toString(sources) + stderrFd + cwd;
         Memory fileActions = direct ? layouts.get(layout) : null;
         int[] moved = new int[sources.length];
