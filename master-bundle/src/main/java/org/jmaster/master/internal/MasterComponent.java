@@ -2,6 +2,7 @@ package org.jmaster.master.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,13 +10,18 @@ import java.util.SortedMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.jmaster.api.ExitStatus;
 import org.jmaster.api.Master;
 import org.jmaster.api.MasterSettings;
 import org.jmaster.api.ServiceSnapshot;
+import org.jmaster.api.StressArgument;
 import org.jmaster.api.jmx.MasterControls;
 import org.jmaster.api.jmx.MasterMXBean;
 import org.jmaster.api.jmx.ServiceMXBean;
+import org.jmaster.api.postfix.ProcessState;
+import org.jmaster.api.postfix.StatusRecord;
 import org.jmaster.api.spi.loop.EventLoop;
+import org.jmaster.api.spi.policy.ChildState;
 import org.jmaster.api.spi.policy.ProcessPolicy;
 import org.jmaster.api.spi.spawner.Spawner;
 import org.osgi.framework.Bundle;
@@ -72,6 +78,7 @@ public final class MasterComponent implements EntrySink, Master, MasterControls 
     /** Starts the master with its configuration, and the services of its master.cf. */
     @Activate
     public MasterComponent(Map<String, Object> properties, BundleContext context) {
+        preload();
         // first, as Postfix's master: what reading the configuration says goes to the mail log too
         mailLog = new MailLog(MasterSettings.defaults());
         Supervisor.LOG.addHandler(mailLog);
@@ -222,6 +229,19 @@ public final class MasterComponent implements EntrySink, Master, MasterControls 
     @Override
     public MasterMXBean masterControl() {
         return jmx.master();
+    }
+
+    /**
+     * The api classes of the first spawn, status record and exit, loaded and initialised now
+     * rather than while the first client after a start waits (bench/RESULTS.md: each is read from
+     * the api bundle's jar and verified on first use). The results are not needed.
+     */
+    private static void preload() {
+        StressArgument.values();
+        ProcessState.values();
+        ExitStatus.Kind.values();
+        StatusRecord.taken(0, 0);
+        new ChildState(1, 0, Instant.EPOCH); // valid (a pid must be positive), and dropped
     }
 
     @Override

@@ -61,11 +61,27 @@ public final class PosixSpawner implements Spawner {
             LOG.info("umask " + String.format("%03o", before) + " -> 077, as Postfix's master: what the children create"
                     + " is their own");
         }
+        preload();
         int[] pipe = new int[2];
         libc.pipe2(pipe, LibC.O_CLOEXEC | LibC.O_NONBLOCK);
         for (int i = 0; i < 2; i++) {
             flowPipe[i] = libc.fcntl(pipe[i], LibC.F_DUPFD_CLOEXEC, 64);
             libc.close(pipe[i]);
+        }
+    }
+
+    /**
+     * The classes of the first spawn and reap, loaded and initialised now rather than while the
+     * first client after a start waits (bench/RESULTS.md: each is read from a jar and verified).
+     */
+    private static void preload() {
+        for (String name : List.of("org.jmaster.spawner.internal.Argv", "org.jmaster.spawner.internal.Reaper$Watched",
+                "com.sun.jna.NativeString", "com.sun.jna.NativeString$StringMemory")) {
+            try {
+                Class.forName(name, true, PosixSpawner.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e); // renamed without this list
+            }
         }
     }
 
