@@ -224,6 +224,14 @@ public class PostfixInteropIT extends JmasterTestSupport {
             status = start.waitFor();
             said.append(String.join(" ", command)).append(": exit ").append(status).append(": ").append(output).append('\n');
         }
+        if (status != 0) {
+            // why: the master in the foreground (-d) on a pseudo-terminal, where it prints its fatal
+            // message (with -w the daemon has closed its standard error first); stopped after 5 s
+            Process why = new ProcessBuilder("script", "-qfec", "timeout 5 " + DAEMONS.resolve("master") + " -c " + etc
+                    + " -d", "/dev/null").redirectErrorStream(true).start();
+            said.append("master -d: ").append(new String(why.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            why.waitFor();
+        }
         System.out.println("Postfix's master started: " + said);
         assertEquals(said.toString(), 0, status);
         long masterPid = Long.parseLong(Files.readString(queue.resolve("pid/master.pid")).trim());
