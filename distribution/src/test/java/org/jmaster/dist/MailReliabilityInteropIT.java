@@ -132,9 +132,13 @@ class MailReliabilityInteropIT {
         // a delivery cut short (local or qmgr killed) is deferred: retried within seconds, not Postfix's 300 s;
         // the queue is a 64 MiB file system of its own, which a fault fills for a while
         // smtpd asks anvil(8) about every client not exempted from its limits (127.0.0.1 is, by default, in
-        // mynetworks): with no exceptions anvil runs, and can be killed
+        // mynetworks): with no exceptions anvil runs, and can be killed;
+        // a local(8) killed while it holds the mailbox's dot-lock leaves nobody.lock behind, and every
+        // delivery defers ("unable to create lock file") until the lock is stale_lock_time old: 500 s by
+        // default, longer than the drain may take, so 10 s here (a delivery holds it for milliseconds)
         PostfixSystem postfix = PostfixSystem.onSmallQueue(dir, "service_throttle_time = " + throttle, "queue_run_delay = 2s",
-                "minimal_backoff_time = 2s", "maximal_backoff_time = 4s", "smtpd_client_event_limit_exceptions =");
+                "minimal_backoff_time = 2s", "maximal_backoff_time = 4s", "smtpd_client_event_limit_exceptions =",
+                "stale_lock_time = 10s");
         Run jmaster = new Run("jmaster");
         try (Container c = postfix.jmaster()) {
             c.start();
@@ -447,23 +451,31 @@ class MailReliabilityInteropIT {
      * Waits for the queue to drain, then counts the mailbox against what was accepted; returns
      * how long the drain took, in seconds. A qmgr killed after the last message has no new mail to
      * wake it before its 300 s wakeup, under either master: the operator's postqueue -f (postfix
-     * flush) does, every 10 s.
+     * flush) does, every 10 s. A queue that does not drain is reported with its content, its
+     * processes and the end of the maillog.
      */
     private static long drainAndCount(PostfixSystem postfix, Run run) throws Exception {
         long from = System.currentTimeMillis();
-        AtomicLong lastFlush = new AtomicLong();
-        await("the queue drains", Figures.FULL ? 1_200_000 : 300_000, () -> {
-            if (System.currentTimeMillis() - lastFlush.get() > 10_000) {
-                lastFlush.set(System.currentTimeMillis());
-                try {
-                    PostfixSystem.command(List.of("postqueue", "-c", postfix.etc.toString(), "-f"), Map.of());
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
+        long deadline = from + (Figures.FULL ? 1_200_000 : 300_000);
+        long lastFlush = 0;
+        String flushed = "";
+        String queue;
+        while (!(queue = postfix.postqueue()).contains("Mail queue is empty")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(run.master + "'s queue did not drain in " + (deadline - from) / 1000 + " s (seed "
+                        + SEED + "); " + run.mail() + "\nthe last postqueue -f: " + flushed + "\npostqueue -p:\n"
+                        + head(queue, 40) + "\non the queue: " + processes(postfix) + "\nthe maillog's end:\n"
+                        + tail(read(postfix.maillog), 80));
             }
-            return postfix.postqueue().contains("Mail queue is empty");
-        });
-        long deadline = System.currentTimeMillis() + 10_000; // the last deliveries' mailbox writes
+            if (System.currentTimeMillis() - lastFlush > 10_000) {
+                lastFlush = System.currentTimeMillis();
+                PostfixSystem.Result flush = PostfixSystem.command(List.of("postqueue", "-c", postfix.etc.toString(), "-f"),
+                        Map.of());
+                flushed = "exit " + flush.code() + " " + flush.out().strip();
+            }
+            Thread.sleep(200);
+        }
+        deadline = System.currentTimeMillis() + 10_000; // the last deliveries' mailbox writes
         while (!postfix.messageIds().containsAll(run.accepted) && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
@@ -474,6 +486,33 @@ class MailReliabilityInteropIT {
         run.duplicated = (int) times.values().stream().filter(n -> n > 1).count();
         run.lost = (int) run.accepted.stream().filter(id -> !times.containsKey(id)).count();
         return (System.currentTimeMillis() - from) / 1000;
+    }
+
+    /** The first lines of a text. */
+    private static String head(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(0, Math.min(lines, all.size())))
+                + (all.size() > lines ? "\n... (" + (all.size() - lines) + " more lines)" : "");
+    }
+
+    /** The last lines of a text. */
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** The Postfix processes working on this queue now, by kind: pid, and how long each has run. */
+    private static Map<String, List<String>> processes(PostfixSystem postfix) {
+        List<String> kinds = new ArrayList<>(KINDS);
+        kinds.addAll(List.of("master", "tlsmgr", "showq", "flush", "bounce", "defer", "trace", "scache", "postlog"));
+        Map<String, List<String>> found = new TreeMap<>();
+        for (ProcessHandle p : onQueue(postfix, kinds)) {
+            String argv0 = read(Path.of("/proc/" + p.pid() + "/cmdline")).split("\0", 2)[0];
+            String age = p.info().startInstant().map(t -> (System.currentTimeMillis() - t.toEpochMilli()) / 1000 + " s")
+                    .orElse("?");
+            found.computeIfAbsent(Path.of(argv0).getFileName().toString(), k -> new ArrayList<>()).add(p.pid() + " (" + age + ")");
+        }
+        return found;
     }
 
     /** The operator's faults, which only jmaster takes: JMX reload, restart, cleanup, throttle, hot swaps. */
