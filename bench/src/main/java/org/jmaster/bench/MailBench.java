@@ -159,6 +159,7 @@ final class MailBench {
     private void measure(Instances.Master m, int sessions, int count, String name) throws Exception {
         long offset = Files.exists(maillog) ? Files.size(maillog) : 0;
         double cpu = Proc.cpuSeconds(m.pid());
+        double[] threads = threadCpu(m.pid());
         long sleeps = Proc.sleeps(m.pid());
         long start = System.nanoTime();
         String failed = smtpSource(sessions, count);
@@ -182,6 +183,38 @@ final class MailBench {
         bench.record(name + ": master wake-ups/message", m.name(), (double) wakeups / count);
         bench.record(name + ": master CPU µs/wake-up", m.name(), used * 1e6 / Math.max(1, wakeups));
         bench.record(name + ": master RSS MiB", m.name(), Proc.rssMiB(m.pid()));
+        if (m.name().equals("jmaster")) {
+            double[] after = threadCpu(m.pid());
+            double named = 0;
+            long namedWakeups = 0;
+            for (int i = 0; i < THREADS.size(); i++) {
+                String thread = THREADS.get(i).get(1);
+                double part = after[2 * i] - threads[2 * i];
+                long woken = (long) (after[2 * i + 1] - threads[2 * i + 1]);
+                named += part;
+                namedWakeups += woken;
+                bench.record(name + ": jmaster CPU µs/message in " + thread, m.name(), part * 1e6 / count);
+                bench.record(name + ": jmaster wake-ups/message of " + thread, m.name(), (double) woken / count);
+            }
+            bench.record(name + ": jmaster CPU µs/message in its other threads", m.name(), (used - named) * 1e6 / count);
+            bench.record(name + ": jmaster wake-ups/message of its other threads", m.name(),
+                    (double) (wakeups - namedWakeups) / count);
+        }
+    }
+
+    /** How the JVM master's CPU divides: its threads by name (as the kernel shows it), and what each is. */
+    private static final List<List<String>> THREADS = List.of(List.of("jmaster-loop", "the event loop"),
+            List.of("jmaster-reaper", "the reaper"), List.of("C1 CompilerThre", "the JIT compiler"),
+            List.of("VM Thread", "the VM thread (GC, safepoints)"));
+
+    /** Each of THREADS' CPU seconds and voluntary context switches, in turn. */
+    private static double[] threadCpu(long pid) throws IOException {
+        double[] figures = new double[2 * THREADS.size()];
+        for (int i = 0; i < THREADS.size(); i++) {
+            figures[2 * i] = Proc.threadCpuSeconds(pid, THREADS.get(i).get(0));
+            figures[2 * i + 1] = Proc.threadSleeps(pid, THREADS.get(i).get(0));
+        }
+        return figures;
     }
 
     /**

@@ -50,10 +50,18 @@ final class Proc {
      * went to sleep waiting for something (each is followed by a wake-up).
      */
     static long sleeps(long pid) throws IOException {
+        return threadSleeps(pid, "");
+    }
+
+    /** Voluntary context switches of the process's threads whose name starts with the prefix. */
+    static long threadSleeps(long pid, String prefix) throws IOException {
         long total = 0;
         try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.collect(Collectors.toList())) {
                 try {
+                    if (!Files.readString(task.resolve("comm")).startsWith(prefix)) {
+                        continue;
+                    }
                     for (String line : Files.readAllLines(task.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:")) {
                             total += Long.parseLong(line.replaceAll("[^0-9]", ""));
