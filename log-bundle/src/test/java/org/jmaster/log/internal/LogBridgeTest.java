@@ -5,14 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.lang.reflect.Proxy;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
 
 /** What an OSGi log entry becomes in java.util.logging. */
 class LogBridgeTest {
@@ -26,6 +35,12 @@ class LogBridgeTest {
     }
 
     private static LogEntry entry(Bundle bundle, LogLevel level, String logger, String message, Throwable exception) {
+        return entry(bundle, level, logger, message, exception, 1);
+    }
+
+    /** An entry of this sequence number, logged that many milliseconds after a fixed time. */
+    private static LogEntry entry(Bundle bundle, LogLevel level, String logger, String message, Throwable exception,
+            long sequence) {
         return new LogEntry() {
             @Override
             public Bundle getBundle() {
@@ -55,7 +70,7 @@ class LogBridgeTest {
 
             @Override
             public long getTime() {
-                return 1_700_000_000_000L;
+                return 1_700_000_000_000L + sequence - 1;
             }
 
             @Override
@@ -70,7 +85,7 @@ class LogBridgeTest {
 
             @Override
             public long getSequence() {
-                return 1;
+                return sequence;
             }
 
             @Override
@@ -113,6 +128,67 @@ class LogBridgeTest {
         assertEquals(Level.FINER, LogBridge.level(entry(null, LogLevel.TRACE, "x", "m", null)));
         assertEquals("bundle 4", LogBridge.bundleName(bundle(null, 4)));
         assertEquals("framework", LogBridge.bundleName(null));
+    }
+
+    /**
+     * A reader found: its history is logged, then what its listener got while the history was read,
+     * each entry once and in order, although the listener and the history both had one of them.
+     */
+    @Test
+    void theHistoryAndWhatCameMeanwhileEachOnce() throws Exception {
+        Bundle b = bundle("org.example.replay", 9);
+        LogEntry first = entry(b, LogLevel.WARN, "x", "first", null, 1);
+        LogEntry second = entry(b, LogLevel.WARN, "x", "second", null, 2);
+        LogEntry third = entry(b, LogLevel.WARN, "x", "third", null, 3);
+        LogBridge bridge = new LogBridge();
+        List<LogListener> listeners = new ArrayList<>();
+        LogReaderService reader = (LogReaderService) Proxy.newProxyInstance(LogReaderService.class.getClassLoader(),
+                new Class<?>[] {LogReaderService.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "addLogListener" -> listeners.add((LogListener) args[0]);
+                    case "getLog" -> {
+                        // while the history is read: "second" reaches the listener too, then "third", which is new
+                        listeners.forEach(l -> l.logged(second));
+                        listeners.forEach(l -> l.logged(third));
+                        yield Collections.enumeration(List.of(second, first)); // most recent first
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getDataFile", "getServiceReferences", "addServiceListener", "removeServiceListener" -> null;
+                    case "createFilter" -> FrameworkUtil.createFilter((String) args[0]);
+                    case "getService" -> reader;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        List<String> logged = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLoggerName().equals("org.example.replay")) {
+                    logged.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger bridged = Logger.getLogger(LogBridge.LOGGER);
+        bridged.addHandler(handler);
+        try {
+            bridge.start(context);
+            bridge.addingService(null);
+            assertEquals(List.of("first", "second", "third"), logged);
+            listeners.forEach(l -> l.logged(entry(b, LogLevel.WARN, "x", "fourth", null, 4)));
+            assertEquals(List.of("first", "second", "third", "fourth"), logged, "after the replay, each as it comes");
+        } finally {
+            bridge.stop(context);
+            bridged.removeHandler(handler);
+        }
     }
 
     @Test
