@@ -159,7 +159,8 @@ final class MailBench {
     private void measure(Instances.Master m, int sessions, int count, String name) throws Exception {
         long offset = Files.exists(maillog) ? Files.size(maillog) : 0;
         double cpu = Proc.cpuSeconds(m.pid());
-        double[] threads = threadCpu(m.pid());
+        boolean jvm = m.name().equals("jmaster");
+        double[][] threads = jvm ? byThread(m.pid()) : null;
         long sleeps = Proc.sleeps(m.pid());
         long start = System.nanoTime();
         String failed = smtpSource(sessions, count);
@@ -183,14 +184,14 @@ final class MailBench {
         bench.record(name + ": master wake-ups/message", m.name(), (double) wakeups / count);
         bench.record(name + ": master CPU µs/wake-up", m.name(), used * 1e6 / Math.max(1, wakeups));
         bench.record(name + ": master RSS MiB", m.name(), Proc.rssMiB(m.pid()));
-        if (m.name().equals("jmaster")) {
-            double[] after = threadCpu(m.pid());
+        if (jvm) {
+            double[][] after = byThread(m.pid());
             double named = 0;
             long namedWakeups = 0;
             for (int i = 0; i < THREADS.size(); i++) {
-                String thread = THREADS.get(i).get(1);
-                double part = after[2 * i] - threads[2 * i];
-                long woken = (long) (after[2 * i + 1] - threads[2 * i + 1]);
+                String thread = THREADS.get(i).what();
+                double part = after[i][0] - threads[i][0];
+                long woken = (long) (after[i][1] - threads[i][1]);
                 named += part;
                 namedWakeups += woken;
                 bench.record(name + ": jmaster CPU µs/message in " + thread, m.name(), part * 1e6 / count);
@@ -202,17 +203,20 @@ final class MailBench {
         }
     }
 
-    /** How the JVM master's CPU divides: its threads by name (as the kernel shows it), and what each is. */
-    private static final List<List<String>> THREADS = List.of(List.of("jmaster-loop", "the event loop"),
-            List.of("jmaster-reaper", "the reaper"), List.of("C1 CompilerThre", "the JIT compiler"),
-            List.of("VM Thread", "the VM thread (GC, safepoints)"));
+    /** A kind of the JVM master's threads: the start of their name as the kernel shows it, and what they are. */
+    private record Threads(String prefix, String what) {
+    }
 
-    /** Each of THREADS' CPU seconds and voluntary context switches, in turn. */
-    private static double[] threadCpu(long pid) throws IOException {
-        double[] figures = new double[2 * THREADS.size()];
-        for (int i = 0; i < THREADS.size(); i++) {
-            figures[2 * i] = Proc.threadCpuSeconds(pid, THREADS.get(i).get(0));
-            figures[2 * i + 1] = Proc.threadSleeps(pid, THREADS.get(i).get(0));
+    private static final List<Threads> THREADS = List.of(new Threads("jmaster-loop", "the event loop"),
+            new Threads("jmaster-reaper", "the reaper"), new Threads("C1 CompilerThre", "the JIT compiler"),
+            new Threads("VM Thread", "the VM thread (GC, safepoints)"));
+
+    /** For each of THREADS, its CPU seconds and voluntary context switches so far. */
+    private static double[][] byThread(long pid) throws IOException {
+        double[][] figures = new double[THREADS.size()][];
+        for (int i = 0; i < figures.length; i++) {
+            String prefix = THREADS.get(i).prefix();
+            figures[i] = new double[] {Proc.threadCpuSeconds(pid, prefix), Proc.threadSleeps(pid, prefix)};
         }
         return figures;
     }

@@ -507,10 +507,9 @@ class MailReliabilityInteropIT {
         kinds.addAll(List.of("master", "tlsmgr", "showq", "flush", "bounce", "defer", "trace", "scache", "postlog"));
         Map<String, List<String>> found = new TreeMap<>();
         for (ProcessHandle p : onQueue(postfix, kinds)) {
-            String argv0 = read(Path.of("/proc/" + p.pid() + "/cmdline")).split("\0", 2)[0];
             String age = p.info().startInstant().map(t -> (System.currentTimeMillis() - t.toEpochMilli()) / 1000 + " s")
                     .orElse("?");
-            found.computeIfAbsent(Path.of(argv0).getFileName().toString(), k -> new ArrayList<>()).add(p.pid() + " (" + age + ")");
+            found.computeIfAbsent(kind(p.pid()), k -> new ArrayList<>()).add(p.pid() + " (" + age + ")");
         }
         return found;
     }
@@ -609,11 +608,7 @@ class MailReliabilityInteropIT {
         List<ProcessHandle> found = new ArrayList<>();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             all.forEach(p -> {
-                String argv0 = read(Path.of("/proc/" + p.pid() + "/cmdline"));
-                int end = argv0.indexOf('\0');
-                String name = Path.of(end < 0 ? argv0 : argv0.substring(0, end)).getFileName() == null ? ""
-                        : Path.of(end < 0 ? argv0 : argv0.substring(0, end)).getFileName().toString();
-                if (!kinds.contains(name)) {
+                if (!kinds.contains(kind(p.pid()))) {
                     return;
                 }
                 try {
@@ -628,6 +623,12 @@ class MailReliabilityInteropIT {
             });
         }
         return found;
+    }
+
+    /** The file name of a process's argv[0] ("qmgr", "master"); "" when it has none or is gone. */
+    private static String kind(long pid) {
+        Path argv0 = Path.of(read(Path.of("/proc/" + pid + "/cmdline")).split("\0", 2)[0]).getFileName();
+        return argv0 == null ? "" : argv0.toString();
     }
 
     private static boolean isZombie(long pid) {
