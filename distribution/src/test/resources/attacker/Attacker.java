@@ -62,10 +62,15 @@ public class Attacker {
         attempt("updateBundle outside bundle/", () -> jmx.invoke(master, "updateBundle",
                 new Object[] {"org.jmaster.child", "file:/tmp/evil.jar"}, new String[] {"java.lang.String", "java.lang.String"}));
         attempt("updateBundle through a link to bundle/", () -> {
-            Path link = Files.createTempDirectory("attacker").resolve("bundle");
-            Files.createSymbolicLink(link, home.resolve("bundle"));
-            jmx.invoke(master, "updateBundle", new Object[] {"org.jmaster.child", link.resolve("child-runtime.jar").toUri()
-                    .toString()}, new String[] {"java.lang.String", "java.lang.String"});
+            Path dir = Files.createTempDirectory("attacker");
+            Path link = Files.createSymbolicLink(dir.resolve("bundle"), home.resolve("bundle"));
+            try {
+                jmx.invoke(master, "updateBundle", new Object[] {"org.jmaster.child", link.resolve("child-runtime.jar")
+                        .toUri().toString()}, new String[] {"java.lang.String", "java.lang.String"});
+            } finally {
+                Files.delete(link);
+                Files.delete(dir);
+            }
         });
         attempt("DiagnosticCommand jvmtiAgentLoad", () -> jmx.invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "jvmtiAgentLoad",
