@@ -23,7 +23,7 @@ import java.util.function.DoubleBinaryOperator;
  * SYNOPSIS
  *     java -cp bench.jar org.jmaster.bench.Bench [--reps 3] [--seconds 10] [--idle-seconds 60]
  *         [--scale 1000] [--smoke] [--out results.md] [--only spawn,mail,echo] [--charts DIR]
- *         DISTRIBUTION_DIR
+ *         [--mail-dir DIR] [--keep] DISTRIBUTION_DIR
  * DESCRIPTION
  *     Starts Postfix 3.7's master and the jmaster distribution side by side, each with ten services
  *     from identical master.cf lines (inet on 127.0.0.1, Debian's spawn(8) running /bin/cat), and
@@ -33,7 +33,8 @@ import java.util.function.DoubleBinaryOperator;
  *     100, spawn-bound throughput (max_use=1), idle CPU over a minute, resident memory idle, under
  *     load and with --scale slow clients holding a child each (maxproc 0). Then the whole mail
  *     system under each master (MailBench), and jmaster alone with the Java echo child, with and
- *     without its class-data archive. Prints medians, the jmaster/Postfix ratios, and writes them
+ *     without its class-data archive (the mail system's queue and spool on a tmpfs unless --mail-dir
+ *     says where; --keep keeps every instance's files). Prints medians, the jmaster/Postfix ratios, and writes them
  *     to --out, and (--charts) the mail figures as PNG charts (Charts).
  *     Must run as root (spawn(8) is a privileged daemon); binds only 127.0.0.1.
  */
@@ -153,7 +154,7 @@ public final class Bench {
     /**
      * Where the mail system's queue, spool and log go: --mail-dir, else a tmpfs (/dev/shm) with 2 GiB
      * free, else the bench's own directory. cleanup(8) and local(8) each fsync every message, and on
-     * this machine's virtual disk local(8)'s time per delivery went from 1.2 to 8 ms from one minute
+     * this machine's virtual disk local(8)'s time per delivery went from 1.1 to 8.4 ms from one minute
      * to the next, under either master: on the disk, the disk decided messages/s. On a tmpfs an
      * fsync costs nothing, and what is left to decide is the CPU, where the masters differ.
      */

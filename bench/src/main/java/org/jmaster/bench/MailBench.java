@@ -104,8 +104,8 @@ final class MailBench {
                 "inet_protocols = ipv4",
                 // maildir delivery (the trailing slash): no mailbox lock. With Debian's mailbox
                 // locks (fcntl and a dot-lock) two local(8)s that deliver to the one mailbox at
-                // once collide, and the loser sleeps deliver_lock_delay (1 s, its minimum); how
-                // often that happened decided messages/s more than either master did
+                // once collide, and the loser sleeps deliver_lock_delay (1 s by default): a stall
+                // that neither master has a part in
                 "mail_spool_directory = " + spool + "/",
                 "alias_maps =",
                 "alias_database =",
