@@ -343,6 +343,20 @@ final class Container implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails at once, saying why, when this JVM was started with SIGHUP ignored (under nohup): a
+     * container started from it inherits that, and its launcher can then not reload on SIGHUP (it
+     * warns, by design), so a test of a SIGHUP reload would only time out.
+     */
+    static void requireSighupHandled() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:") && (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 1) != 0) {
+                fail("SIGHUP is ignored in the test's JVM (was the build started under nohup?): a jmaster started"
+                        + " from it cannot reload on SIGHUP; run the build without nohup");
+            }
+        }
+    }
+
     static void await(String what, long millis, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (!condition.getAsBoolean()) {

@@ -191,6 +191,7 @@ class ControlIT {
      */
     @Test
     void withJmxOffReloadSendsSighup() throws Exception {
+        Container.requireSighupHandled();
         int port = 19254;
         try (Container c = container(dir, 0, port)) {
             c.start("127.0.0.1:" + port);

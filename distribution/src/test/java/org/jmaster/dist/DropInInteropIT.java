@@ -56,6 +56,7 @@ class DropInInteropIT {
 
     @Test
     void postfixsMailSystemRunsUnderJmasterAndPostfixsCommandsDriveIt() throws Exception {
+        Container.requireSighupHandled(); // postfix reload is a SIGHUP
         try (Container c = jmaster()) {
             c.start();
             long jvm = c.pid();
