@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,9 +34,10 @@ import java.util.function.DoubleBinaryOperator;
  *     100, spawn-bound throughput (max_use=1), idle CPU over a minute, resident memory idle, under
  *     load and with --scale slow clients holding a child each (maxproc 0). Then the whole mail
  *     system under each master (MailBench), and jmaster alone with the Java echo child, with and
- *     without its class-data archive (the mail system's queue and spool on a tmpfs unless --mail-dir
- *     says where; --keep keeps every instance's files). Prints medians, the jmaster/Postfix ratios, and writes them
- *     to --out, and (--charts) the mail figures as PNG charts (Charts).
+ *     without its class-data archive. Prints medians, the jmaster/Postfix ratios, and writes them
+ *     to --out, and (--charts) the mail figures as PNG charts (Charts). The mail system's queue
+ *     and spool go on a tmpfs unless --mail-dir says where; the instances' files are deleted after
+ *     a good run unless --keep.
  *     Must run as root (spawn(8) is a privileged daemon); binds only 127.0.0.1.
  */
 public final class Bench {
@@ -160,10 +162,10 @@ public final class Bench {
      */
     private Path mailDirectory(Path dir) throws IOException {
         Path base = mailOn;
-        if (base == null) {
-            Path shm = Path.of("/dev/shm");
-            base = Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs")
-                    && Files.getFileStore(shm).getUsableSpace() >= 2L << 30 ? shm : null;
+        Path shm = Path.of("/dev/shm");
+        if (base == null && Files.isDirectory(shm)) {
+            FileStore store = Files.getFileStore(shm);
+            base = store.type().equals("tmpfs") && store.getUsableSpace() >= 2L << 30 ? shm : null;
         }
         if (base == null) {
             System.out.println("mail system: queue and spool on " + dir + " (no tmpfs with 2 GiB free at /dev/shm)");

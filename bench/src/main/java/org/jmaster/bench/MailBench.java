@@ -14,13 +14,14 @@ import java.util.regex.Pattern;
 
 /**
  * NAME
- *     MailBench - the whole mail system under each master: smtp-source to local(8)'s mailbox
+ *     MailBench - the whole mail system under each master: smtp-source to local(8)'s maildir
  * DESCRIPTION
  *     Debian's stock master.cf.dist (its smtp service on a loopback port of its own instead of 25)
  *     and a private main.cf, first under one master, then under the other, alternating which goes
  *     first in each repetition. Postfix's own load client, smtp-source, sends messages (one
  *     connection each, as it does by default) through smtpd, cleanup, qmgr and local(8) into a
- *     private spool. Each master is measured twice: right after it starts (the first 2,000
+ *     maildir in a private spool (queue, spool and log where Bench says: a tmpfs unless told
+ *     otherwise). Each master is measured twice: right after it starts (the first 2,000
  *     messages, 20 sessions), then, after a warm-up of 500, 3,000 messages at each of 1, 10 and
  *     50 sessions.
  *
