@@ -117,6 +117,10 @@ public abstract class JmasterTestSupport {
         master.putAll(masterConfig());
         configAdmin.getConfiguration("org.jmaster.master", null).update(master);
         masterBundle().start();
+        // the master loads master.cf on its loop after activation, which ConfigAdmin delivers when
+        // it likes: a test that writes master.cf (for Postfix's own master, say) must not race it
+        await("the master's first load of master.cf", 20_000,
+                () -> logs.count("daemon started -- version ") + logs.count("the master goes on with what it could start") > 0);
     }
 
     @After
